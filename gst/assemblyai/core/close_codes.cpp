@@ -1,0 +1,1 @@
+#include "close_codes.h"

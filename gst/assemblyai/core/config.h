@@ -1,0 +1,104 @@
+/* gst-assemblyai
+ * Copyright (C) 2026 gst-assemblyai contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* Settings of one v3 streaming session: what goes into the connection URL,
+ * how it is validated, and which changes can be sent mid-stream as an
+ * UpdateConfiguration message. Plain C++ over GLib/json-glib so it can be
+ * unit-tested without a pipeline (see assemblyai-protocol.md §3 and §4). */
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace aai {
+
+enum class Encoding { PcmS16le, PcmMulaw };
+
+/* Wire name of an encoding: "pcm_s16le" / "pcm_mulaw". */
+const char *encoding_wire_name(Encoding e);
+/* Bytes per sample of an encoding (2 for s16le, 1 for mu-law). */
+int encoding_bytes_per_sample(Encoding e);
+
+/* Every connection parameter of protocol §3.2. std::nullopt = "unset": the
+ * parameter is not sent and the service applies its (model-specific)
+ * default. sample_rate and encoding are always sent. */
+struct Settings {
+  int sample_rate = 16000;
+  Encoding encoding = Encoding::PcmS16le;
+
+  std::optional<std::string> speech_model;
+  std::optional<bool> format_turns;
+  std::optional<double> end_of_turn_confidence_threshold; /* 0..1 */
+  std::optional<int> min_turn_silence;                    /* ms, >= 0 */
+  std::optional<int> max_turn_silence;                    /* ms, >= 0 */
+  std::optional<double> vad_threshold;                    /* 0..1 */
+  std::optional<std::vector<std::string>> keyterms_prompt; /* <= 100 x <= 50 chars */
+  std::optional<bool> language_detection;
+  std::optional<int> inactivity_timeout; /* s, 5..3600 */
+  std::optional<bool> speaker_labels;
+  std::optional<int> max_speakers; /* 1..10, needs speaker_labels */
+  std::optional<std::string> prompt;
+  std::optional<std::string> language; /* deprecated: "en" | "multi" */
+  std::optional<bool> filter_profanity;
+  std::optional<std::string> webhook_url;
+  std::optional<std::string> webhook_auth_header_name;
+  std::optional<std::string> webhook_auth_header_value; /* secret: redacted */
+
+  /* Parameters the service adds later (element property extra-params):
+   * name -> already-serialised value, appended to the query as given. A
+   * name that collides with a parameter above is a validation error. */
+  std::vector<std::pair<std::string, std::string>> extra_params;
+
+  /* Not sent: the client's audio frame size, 50..1000 ms (protocol §8). */
+  int chunk_duration_ms = 50;
+
+  bool operator==(const Settings &o) const;
+  bool operator!=(const Settings &o) const { return !(*this == o); }
+};
+
+/* Checks every range and combination. Returns an empty string when valid,
+ * otherwise one sentence per problem (joined with "; ") that names the
+ * property/parameter, the value and the allowed range. */
+std::string validate(const Settings &s);
+
+/* How the credential reaches the service. Only QueryToken ever puts a
+ * secret into the URL. */
+enum class AuthMode {
+  RawHeader,   /* Authorization: <key or token>   (AssemblyAI direct) */
+  Bearer,      /* Authorization: Bearer <token>   (KeyPool) */
+  QueryToken,  /* ?token=<temporary token>        (AssemblyAI direct) */
+  Subprotocol, /* Sec-WebSocket-Protocol: keypool-token.<token> */
+};
+
+/* Builds the WebSocket URL: @base (which may carry its own query, kept)
+ * plus every set parameter of @s, via GLib's URI functions. Booleans are
+ * lowercase, lists are one JSON-array parameter. @query_token is added as
+ * token=... only when non-empty (AuthMode::QueryToken). Returns "" and sets
+ * @error if @base is not an absolute ws:// or wss:// URL. */
+std::string build_url(const std::string &base, const Settings &s,
+                      const std::string &query_token, std::string *error);
+
+/* Copy of @url safe to print: the values of token= and of
+ * webhook_auth_header_value= are replaced by "***", and any userinfo
+ * (user:password@) is removed. */
+std::string redact_url(const std::string &url);
+
+/* Names (wire names) of the parameters that differ between @a and @b and
+ * can NOT be changed mid-stream (they need a new session). */
+std::vector<std::string> immutable_changes(const Settings &a,
+                                           const Settings &b);
+
+/* The UpdateConfiguration message for the mid-stream-changeable
+ * parameters (end_of_turn_confidence_threshold, min_turn_silence,
+ * max_turn_silence, vad_threshold, keyterms_prompt, prompt, format_turns,
+ * filter_profanity) that differ between @old_s and @new_s. Unsetting
+ * keyterms_prompt sends [] (clears the list); unsetting another parameter
+ * cannot be expressed on the wire and is left out. Returns std::nullopt
+ * when nothing mutable changed. */
+std::optional<std::string> update_configuration_message(const Settings &old_s,
+                                                        const Settings &new_s);
+
+}  // namespace aai

@@ -1,0 +1,26 @@
+/* gst-assemblyai
+ * Copyright (C) 2026 gst-assemblyai contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * plugin-assemblyai:
+ *
+ * Real-time speech-to-text with AssemblyAI's Universal-Streaming API (v3),
+ * over a WebSocket.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/gst.h>
+
+static gboolean
+plugin_init(GstPlugin *plugin)
+{
+  (void)plugin;
+  return TRUE;
+}
+
+GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, assemblyai,
+                  "AssemblyAI real-time speech-to-text", plugin_init, VERSION,
+                  GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)

@@ -1,0 +1,5 @@
+#include <gst/check/gstcheck.h>
+GST_START_TEST(test_placeholder) {}
+GST_END_TEST;
+static Suite *config_suite(void) { Suite *s = suite_create("config"); TCase *tc = tcase_create("general"); suite_add_tcase(s, tc); tcase_add_test(tc, test_placeholder); return s; }
+GST_CHECK_MAIN(config);
