@@ -17,12 +17,16 @@ import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import sys
 import threading
 
 SCRIPT = "hello.json"
 API_KEY = "sdk-key"
+# The v3 API requires speech_model (the emulator refuses a session without
+# it, as the service does); the SDK sends it as the speech_model query.
+SPEECH_MODEL = "universal-streaming-english"
 URL_TIMEOUT_S = 20   # emulator start-up, generous for sanitizer builds
 NODE_TIMEOUT_S = 60
 STOP_TIMEOUT_S = 10
@@ -86,11 +90,12 @@ def stop_emulator(proc):
             proc.kill()
             proc.wait()
     print(f"emulator exit status: {proc.returncode}")
+    return proc.returncode
 
 
 def run_client(sdk_dir, url, wav, cert, format_turns):
     cmd = ["node", os.path.join(sdk_dir, "stream-sample.mjs"), "--url", url,
-           "--api-key", API_KEY, "--wav", wav]
+           "--api-key", API_KEY, "--wav", wav, "--speech-model", SPEECH_MODEL]
     if format_turns:
         cmd.append("--format-turns")
     env = dict(os.environ, NODE_EXTRA_CA_CERTS=cert)
@@ -181,7 +186,11 @@ def run_case(name, emulator, data_dir, sdk_dir, format_turns):
     try:
         result = run_client(sdk_dir, url, wav, cert, format_turns)
     finally:
-        stop_emulator(proc)
+        status = stop_emulator(proc)
+    # SIGTERM is handled (clean exit 0); anything else means the emulator
+    # crashed, hung (killed) or reported a problem such as a sanitizer error.
+    if status not in (0, -signal.SIGTERM):
+        raise Failure(f"emulator exited with status {status}")
     begin = result.get("begin") or {}
     if not begin.get("id"):
         raise Failure(f"Begin without a session id: {begin}")

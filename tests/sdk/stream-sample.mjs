@@ -123,9 +123,14 @@ async function main() {
   });
 
   // The emulator does not pace by default, so send as fast as possible.
+  // The service rejects messages outside 50..1000 ms of audio (close 3007),
+  // so a short remainder is sent with the chunk before it.
   const chunkBytes = (sampleRate * CHUNK_MS / 1000) * 2;
   for (let off = 0; off < pcm.length; off += chunkBytes) {
-    const chunk = pcm.subarray(off, Math.min(off + chunkBytes, pcm.length));
+    let end = Math.min(off + chunkBytes, pcm.length);
+    if (pcm.length - end < chunkBytes) end = pcm.length;
+    const chunk = pcm.subarray(off, end);
+    if (end === pcm.length) off = end;
     // Copy into an ArrayBuffer of exactly this chunk: a Buffer's .buffer may
     // be a larger shared pool.
     transcriber.sendAudio(chunk.buffer.slice(chunk.byteOffset,
