@@ -75,23 +75,43 @@ enum class AuthMode {
 
 /* Builds the WebSocket URL: @base (which may carry its own query, kept)
  * plus every set parameter of @s, via GLib's URI functions. Booleans are
- * lowercase, lists are one JSON-array parameter. @query_token is added as
- * token=... only when non-empty (AuthMode::QueryToken). Returns "" and sets
- * @error if @base is not an absolute ws:// or wss:// URL. */
+ * lowercase, doubles the shortest locale-independent form ("0.7"), lists
+ * one JSON-array parameter. @query_token is added as token=... only when
+ * non-empty (AuthMode::QueryToken).
+ *
+ * Query order: the base's own parameters (minus any name we send
+ * ourselves: the settings win, one copy per name), then speech_model,
+ * sample_rate, encoding, format_turns, end_of_turn_confidence_threshold,
+ * min_turn_silence, max_turn_silence, vad_threshold, keyterms_prompt,
+ * language_detection, inactivity_timeout, speaker_labels, max_speakers,
+ * prompt, language, filter_profanity, webhook_url,
+ * webhook_auth_header_name, webhook_auth_header_value, extra_params (in
+ * their order), token.
+ *
+ * Returns "" and sets @error (may be NULL) if @base is not an absolute
+ * ws:// or wss:// URL with a host and without a fragment, if its query is
+ * malformed, or if validate(@s) fails (then @error is that message). Error
+ * messages show @base only in redacted form. */
 std::string build_url(const std::string &base, const Settings &s,
                       const std::string &query_token, std::string *error);
 
 /* Copy of @url safe to print: the values of token= and of
- * webhook_auth_header_value= are replaced by "***", and any userinfo
- * (user:password@) is removed. */
+ * webhook_auth_header_value= (names matched case-insensitively, after
+ * percent-decoding, with '&' or ';' as separators) are replaced by "***",
+ * and any userinfo (user:password@) and #fragment are removed. Returns
+ * "<invalid url>" for anything that does not parse as a URL with a host,
+ * so a secret is never echoed back. */
 std::string redact_url(const std::string &url);
 
 /* Names (wire names) of the parameters that differ between @a and @b and
- * can NOT be changed mid-stream (they need a new session). */
+ * can NOT be changed mid-stream (they need a new session), in URL order.
+ * Any difference in extra_params is reported as "extra_params";
+ * chunk_duration_ms is not a wire parameter and never appears. */
 std::vector<std::string> immutable_changes(const Settings &a,
                                            const Settings &b);
 
-/* The UpdateConfiguration message for the mid-stream-changeable
+/* The UpdateConfiguration message (compact JSON, fields in the order
+ * below) for the mid-stream-changeable
  * parameters (end_of_turn_confidence_threshold, min_turn_silence,
  * max_turn_silence, vad_threshold, keyterms_prompt, prompt, format_turns,
  * filter_profanity) that differ between @old_s and @new_s. Unsetting
