@@ -1,0 +1,215 @@
+/* gst-assemblyai
+ * Copyright (C) 2026 gst-assemblyai contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* Standalone AssemblyAI v3 emulator, for tests outside this process (the
+ * JS-SDK interop test). Prints the ws[s]:// URL on stdout, then serves
+ * until SIGINT/SIGTERM or --exit-after-sessions. */
+#include "emulator.h"
+
+#include <cstdio>
+#include <glib-unix.h>
+#include <glib.h>
+
+namespace
+{
+
+struct Options {
+  gint port = 0;
+  gchar *script = nullptr;
+  gchar **api_keys = nullptr;
+  gchar *tls_cert = nullptr, *tls_key = nullptr;
+  gchar *pacing = nullptr;
+  gchar *auth_failure = nullptr;
+  gboolean default_speech_model = FALSE;
+  gint processing_delay = 0;
+  gint64 max_session_duration = 0;
+  gint inactivity_close_code = 3005;
+  gint rate_limit_close_code = 3009;
+  gchar **team_tokens = nullptr;
+  gint64 drop_at_audio_ms = -1;
+  gint close_code = 0;
+  gchar *close_reason = nullptr;
+  gint refuse_sessions = 0;
+  gint exit_after_sessions = 0;
+  gboolean quiet = FALSE;
+};
+
+gboolean quit_loop(gpointer loop)
+{
+  g_main_loop_quit((GMainLoop *)loop);
+  return G_SOURCE_REMOVE;
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+  Options o;
+  GOptionEntry entries[] = {
+      {"port", 0, 0, G_OPTION_ARG_INT, &o.port, "Port (default 0: any)", "N"},
+      {"script", 0, 0, G_OPTION_ARG_FILENAME, &o.script, "Transcript script",
+       "FILE"},
+      {"api-key", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.api_keys,
+       "Accepted API key (repeatable; default test-key)", "KEY"},
+      {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_cert, "PEM certificate",
+       "FILE"},
+      {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_key, "PEM private key",
+       "FILE"},
+      {"pacing", 0, 0, G_OPTION_ARG_STRING, &o.pacing,
+       "Pacing policy: off|strict|throttle", "P"},
+      {"auth-failure", 0, 0, G_OPTION_ARG_STRING, &o.auth_failure,
+       "Auth failures: http (401 at upgrade) | close (Error + 1008)", "M"},
+      {"default-speech-model", 0, 0, G_OPTION_ARG_NONE, &o.default_speech_model,
+       "speech_model defaults to English", nullptr},
+      {"processing-delay", 0, 0, G_OPTION_ARG_INT, &o.processing_delay,
+       "Delay every Turn by MS", "MS"},
+      {"max-session-duration", 0, 0, G_OPTION_ARG_INT64,
+       &o.max_session_duration, "Session limit in ms (3008)", "MS"},
+      {"inactivity-close-code", 0, 0, G_OPTION_ARG_INT,
+       &o.inactivity_close_code, "Close code on inactivity", "N"},
+      {"rate-limit-close-code", 0, 0, G_OPTION_ARG_INT,
+       &o.rate_limit_close_code, "Close code for refused sessions", "N"},
+      {"keypool-team-token", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.team_tokens,
+       "KeyPool team token (repeatable; default team-token)", "T"},
+      {"drop-at-audio-ms", 0, 0, G_OPTION_ARG_INT64, &o.drop_at_audio_ms,
+       "Drop the TCP connection at this audio time", "MS"},
+      {"close-code", 0, 0, G_OPTION_ARG_INT, &o.close_code,
+       "Close every session with this code after Begin", "N"},
+      {"close-reason", 0, 0, G_OPTION_ARG_STRING, &o.close_reason,
+       "Reason for --close-code", "S"},
+      {"refuse-sessions", 0, 0, G_OPTION_ARG_INT, &o.refuse_sessions,
+       "Refuse the first N sessions", "N"},
+      {"exit-after-sessions", 0, 0, G_OPTION_ARG_INT, &o.exit_after_sessions,
+       "Exit 0 once N sessions have closed", "N"},
+      {"quiet", 0, 0, G_OPTION_ARG_NONE, &o.quiet, "No session log on stderr",
+       nullptr},
+      {}};
+  GOptionContext *octx = g_option_context_new("- AssemblyAI v3 emulator");
+  g_option_context_add_main_entries(octx, entries, nullptr);
+  GError *err = nullptr;
+  if (!g_option_context_parse(octx, &argc, &argv, &err)) {
+    g_printerr("%s\n", err->message);
+    g_error_free(err);
+    g_option_context_free(octx);
+    return 2;
+  }
+  g_option_context_free(octx);
+
+  aai_emu::Config cfg;
+  int rc = 0;
+  std::string error;
+  cfg.port = o.port;
+  if (o.api_keys) {
+    cfg.api_keys.clear();
+    for (gchar **k = o.api_keys; *k; k++)
+      cfg.api_keys.emplace_back(*k);
+  }
+  if (o.team_tokens) {
+    cfg.keypool_team_tokens.clear();
+    for (gchar **k = o.team_tokens; *k; k++)
+      cfg.keypool_team_tokens.emplace_back(*k);
+  }
+  if (o.tls_cert)
+    cfg.tls_cert_file = o.tls_cert;
+  if (o.tls_key)
+    cfg.tls_key_file = o.tls_key;
+  std::string pacing = o.pacing ? o.pacing : "off";
+  std::string auth = o.auth_failure ? o.auth_failure : "http";
+  if (pacing == "strict")
+    cfg.pacing = aai_emu::PacingPolicy::Strict;
+  else if (pacing == "throttle")
+    cfg.pacing = aai_emu::PacingPolicy::Throttle;
+  else if (pacing != "off")
+    error = "--pacing must be off, strict or throttle";
+  if (auth == "close")
+    cfg.auth_failure = aai_emu::AuthFailureMode::ErrorFrameClose;
+  else if (auth != "http")
+    error = "--auth-failure must be http or close";
+  if ((o.tls_cert == nullptr) != (o.tls_key == nullptr))
+    error = "--tls-cert and --tls-key go together";
+  cfg.require_speech_model = !o.default_speech_model;
+  cfg.processing_delay_ms = o.processing_delay;
+  cfg.max_session_duration_ms = o.max_session_duration;
+  cfg.inactivity_close_code = o.inactivity_close_code;
+  cfg.rate_limit_close_code = o.rate_limit_close_code;
+  if (error.empty() && o.script)
+    aai_emu::Script::load_file(o.script, &cfg.script, &error);
+
+  if (!error.empty()) {
+    g_printerr("assemblyai-emulator: %s\n", error.c_str());
+    rc = 2;
+  } else {
+    GMainLoop *loop = g_main_loop_new(nullptr, FALSE);
+    aai_emu::Emulator emu;
+    if (!o.quiet)
+      emu.set_event_logger([](const std::string &line) {
+        g_printerr("emulator: %s\n", line.c_str());
+      });
+    aai_emu::FaultPlan plan;
+    plan.apply_to_sessions = -1;
+    plan.drop_at_audio_ms = o.drop_at_audio_ms;
+    plan.close_code = o.close_code;
+    plan.close_reason = o.close_reason ? o.close_reason : "";
+    plan.refuse_sessions = o.refuse_sessions;
+    emu.set_fault_plan(plan);
+    if (!emu.start(cfg, &error)) {
+      g_printerr("assemblyai-emulator: %s\n", error.c_str());
+      rc = 1;
+    } else {
+      printf("%s\n", emu.ws_url().c_str());
+      fflush(stdout);
+      guint sigint = g_unix_signal_add(SIGINT, quit_loop, loop);
+      guint sigterm = g_unix_signal_add(SIGTERM, quit_loop, loop);
+      /* --exit-after-sessions: a watcher thread waits on the records. */
+      GThread *watcher = nullptr;
+      struct Watch {
+        aai_emu::Emulator *emu;
+        int n;
+        GMainLoop *loop;
+        gint stop;
+      } watch{&emu, o.exit_after_sessions, loop, 0};
+      if (o.exit_after_sessions > 0)
+        watcher = g_thread_new(
+            "exit-watch",
+            [](gpointer d) -> gpointer {
+              auto w = (Watch *)d;
+              while (!w->emu->wait_for(
+                  [&](const std::vector<aai_emu::SessionRecord> &rs) {
+                    int closed = 0;
+                    for (auto &r : rs)
+                      closed += (r.closed || r.rejected) ? 1 : 0;
+                    return closed >= w->n || g_atomic_int_get(&w->stop);
+                  },
+                  200)) {
+              }
+              /* Quit from the loop's own context so a quit can't be lost
+               * before the loop runs. */
+              GSource *src = g_idle_source_new();
+              g_source_set_callback(src, quit_loop, w->loop, nullptr);
+              g_source_attach(src, nullptr);
+              g_source_unref(src);
+              return nullptr;
+            },
+            &watch);
+      g_main_loop_run(loop);
+      if (watcher) {
+        g_atomic_int_set(&watch.stop, 1);
+        g_thread_join(watcher);
+      }
+      g_source_remove(sigint);
+      g_source_remove(sigterm);
+      emu.stop();
+    }
+    g_main_loop_unref(loop);
+  }
+  g_free(o.script);
+  g_strfreev(o.api_keys);
+  g_strfreev(o.team_tokens);
+  g_free(o.tls_cert);
+  g_free(o.tls_key);
+  g_free(o.pacing);
+  g_free(o.auth_failure);
+  g_free(o.close_reason);
+  return rc;
+}
