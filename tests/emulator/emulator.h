@@ -97,6 +97,9 @@ struct SessionRecord {
   std::string audio;
   std::vector<std::string> control_messages;
   std::vector<std::string> sent_messages;
+  /* Audio processed (ms) when each sent message was produced: shows at
+   * which audio time a Turn was emitted. */
+  std::vector<int64_t> sent_audio_ms;
   bool began = false, terminated = false, closed = false;
   int close_code = 0;
   std::string close_reason;

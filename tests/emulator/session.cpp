@@ -211,7 +211,8 @@ void Session::enqueue(Act kind,
   gint64 due = g_get_monotonic_time() + (gint64)delay_ms * 1000;
   if (!queue_.empty())
     due = std::max(due, queue_.back().due_us);
-  queue_.push_back(Action{due, kind, std::move(text), code, is_begin});
+  queue_.push_back(
+      Action{due, kind, std::move(text), code, is_begin, processed_ms_});
   pump_queue();
 }
 
@@ -246,6 +247,7 @@ void Session::perform(const Action &a)
       soup_websocket_connection_send_text(conn_, a.text.c_str());
       impl_->update_record(rec_, [&](SessionRecord &r) {
         r.sent_messages.push_back(a.text);
+        r.sent_audio_ms.push_back(a.audio_ms);
         r.began = r.began || a.is_begin;
       });
       break;

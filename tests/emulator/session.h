@@ -32,6 +32,7 @@ class Session
     std::string text;
     int code;
     bool is_begin;
+    int64_t audio_ms;
   };
 
   void enqueue(Act kind,
