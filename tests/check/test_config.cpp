@@ -654,6 +654,15 @@ GST_START_TEST(test_url_invalid_base)
     fail_unless(contains(err, "url '"), "no message for '%s': %s", b,
                 err.c_str());
   }
+  /* A forgotten scheme is named in the message (nothing secret in it). */
+  err.clear();
+  fail_unless(
+      aai::build_url("streaming.assemblyai.com/v3/ws", s, "", &err).empty());
+  fail_unless(contains(err, "'streaming.assemblyai.com/v3/ws'"), "%s",
+              err.c_str());
+  err.clear();
+  fail_unless(aai::build_url("wss://h/v3/ws?flag", s, "", &err).empty());
+  fail_unless(contains(err, "malformed query"), "%s", err.c_str());
   /* A null error pointer is allowed. */
   fail_unless(aai::build_url("http://x", s, "", nullptr).empty());
 
@@ -669,6 +678,14 @@ GST_START_TEST(test_url_invalid_base)
           .empty());
   fail_if(contains(err, "SECRET3") || contains(err, "PASS2"), "%s",
           err.c_str());
+  const char *secret_bases[] = {
+      "wss://h/v3/ws?token=SECRET4&flag", "wss://h/v3/ws?token=SECRET4&a=%zz",
+      "wss://u:SECRET4@h/v3/ws#x", "wss://h/v3/ws?token=SECRET4#frag"};
+  for (const char *b : secret_bases) {
+    err.clear();
+    fail_unless(aai::build_url(b, s, "", &err).empty(), "accepted '%s'", b);
+    fail_if(contains(err, "SECRET4"), "%s", err.c_str());
+  }
 }
 GST_END_TEST;
 
@@ -706,6 +723,7 @@ GST_START_TEST(test_redact_url_malformed)
   const char *inputs[] = {
       "streaming.assemblyai.com/v3/ws?token=SECRET",
       "wss://h/v3/ws?token=SECRET&bad=%zz",
+      "wss://h/v3/ws?token=SECRET&flag",
       "wss://h/v3/ws?a=1;token=SECRET",
       "wss://h/v3/ws?TOKEN=SECRET",
       "wss://h/v3/ws?t%6Fken=SECRET",
@@ -726,6 +744,9 @@ GST_START_TEST(test_redact_url_malformed)
       aai::redact_url("streaming.assemblyai.com/v3/ws?token=SECRET").c_str(),
       "<invalid url>");
   ASSERT_STR(aai::redact_url("foo:token=SECRET").c_str(), "<invalid url>");
+  /* A query that does not parse is hidden as a whole. */
+  ASSERT_STR(aai::redact_url("wss://h/v3/ws?token=SECRET&flag"),
+             "wss://h/v3/ws?***");
   /* An embedded NUL cannot hide the rest of the string from the parser. */
   std::string nul("wss://h/v3/ws\0?token=SECRET", 27);
   fail_if(contains(aai::redact_url(nul), "SECRET"));

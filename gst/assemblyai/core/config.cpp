@@ -21,6 +21,9 @@ namespace aai
 namespace
 {
 
+/* What redact_url() returns for anything it cannot parse safely. */
+const char kInvalidUrl[] = "<invalid url>";
+
 /* RAII holders for the GLib objects used below, so every early return
  * frees what it allocated. */
 struct GFreeDeleter {
@@ -539,8 +542,13 @@ std::string build_url(const std::string &base,
     return std::string();
   };
 
-  /* A URL that can never be redacted reliably is not echoed back. */
-  const std::string shown = redact_url(base);
+  /* Error messages quote the base redacted. A string redact_url() cannot
+   * parse is still shown when it has no character that could start a
+   * query, fragment or userinfo (so no secret), e.g. a forgotten scheme. */
+  std::string shown = redact_url(base);
+  if (shown == kInvalidUrl &&
+      base.find_first_of("?#@&=;") == std::string::npos && utf8_ok(base))
+    shown = base;
 
   /* GLib's parse error quotes the whole input, which may hold a token, so
    * only the redacted form is shown. */
@@ -593,28 +601,31 @@ std::string build_url(const std::string &base,
 
 std::string redact_url(const std::string &url)
 {
-  static const char kInvalid[] = "<invalid url>";
   if (std::strlen(url.c_str()) != url.size())
-    return kInvalid;
+    return kInvalidUrl;
   UriPtr uri(g_uri_parse(url.c_str(), G_URI_FLAGS_ENCODED, nullptr));
   if (!uri)
-    return kInvalid;
+    return kInvalidUrl;
   /* Without a host there is no query/authority structure to trust (e.g.
    * "foo:token=x" is all path), so nothing of it is shown. */
   const char *host = g_uri_get_host(uri.get());
   if (host == nullptr)
-    return kInvalid;
+    return kInvalidUrl;
 
   Params params;
   /* ';' also splits here: some servers treat it as a separator, and a
-   * token hidden behind one must not survive redaction. */
-  if (!parse_query(g_uri_get_query(uri.get()), "&;", &params, nullptr))
-    return kInvalid;
-  for (auto &p : params)
-    if (g_ascii_strcasecmp(p.first.c_str(), "token") == 0 ||
-        g_ascii_strcasecmp(p.first.c_str(), "webhook_auth_header_value") == 0)
-      p.second = "***";
-  std::string query = join_query(params);
+   * token hidden behind one must not survive redaction. A query that does
+   * not parse is hidden as a whole. */
+  std::string query;
+  if (parse_query(g_uri_get_query(uri.get()), "&;", &params, nullptr)) {
+    for (auto &p : params)
+      if (g_ascii_strcasecmp(p.first.c_str(), "token") == 0 ||
+          g_ascii_strcasecmp(p.first.c_str(), "webhook_auth_header_value") == 0)
+        p.second = "***";
+    query = join_query(params);
+  } else {
+    query = "***";
+  }
   const char *raw_query = g_uri_get_query(uri.get());
 
   /* Userinfo (user:password@) and the fragment are dropped. */
@@ -622,7 +633,7 @@ std::string redact_url(const std::string &url)
                          nullptr, host, g_uri_get_port(uri.get()),
                          g_uri_get_path(uri.get()),
                          raw_query ? query.c_str() : nullptr, nullptr));
-  return joined ? joined.get() : kInvalid;
+  return joined ? joined.get() : kInvalidUrl;
 }
 
 std::vector<std::string> immutable_changes(const Settings &a, const Settings &b)

@@ -98,7 +98,8 @@ std::string build_url(const std::string &base, const Settings &s,
 /* Copy of @url safe to print: the values of token= and of
  * webhook_auth_header_value= (names matched case-insensitively, after
  * percent-decoding, with '&' or ';' as separators) are replaced by "***",
- * and any userinfo (user:password@) and #fragment are removed. Returns
+ * and any userinfo (user:password@) and #fragment are removed; a query
+ * that does not parse is shown as "?***". Returns
  * "<invalid url>" for anything that does not parse as a URL with a host,
  * so a secret is never echoed back. */
 std::string redact_url(const std::string &url);
