@@ -1,0 +1,235 @@
+/* gst-assemblyai
+ * Copyright (C) 2026 gst-assemblyai contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* Faults on demand, refused sessions and TLS (wss/https). */
+#include "test_common.h"
+
+using namespace aai_test;
+using aai_emu::Config;
+using aai_emu::FaultPlan;
+
+GST_START_TEST(test_drop_at_audio_time)
+{
+  Started s;
+  FaultPlan plan;
+  plan.drop_at_audio_ms = 1000;
+  s.emu.set_fault_plan(plan);
+  WsClient c;
+  fail_unless(c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
+  fail_unless(c.wait_type("Begin") == 0);
+  c.stream_ms(2000);
+  fail_unless(c.wait_closed());
+  /* No close frame arrived: libsoup leaves the close code at 0. */
+  fail_unless_equals_int(c.close_code, 0);
+  check_str(c.close_reason, "");
+  auto r = s.emu.sessions()[0];
+  fail_unless_equals_int(r.close_code, 1006);
+  fail_unless(r.audio_bytes >= 32000 && r.audio_bytes < 64000);
+  /* The plan applied to one session only. */
+  WsClient next;
+  fail_unless(
+      next.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
+  next.stream_ms(2000);
+  next.send_text("{\"type\":\"Terminate\"}");
+  fail_unless(next.wait_closed());
+  fail_unless_equals_int(next.close_code, 1000);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_drop_after_frames)
+{
+  Started s;
+  FaultPlan plan;
+  plan.drop_after_frames = 3;
+  s.emu.set_fault_plan(plan);
+  WsClient c;
+  fail_unless(c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
+  c.stream_ms(1000);
+  fail_unless(c.wait_closed());
+  fail_unless_equals_int(c.close_code, 0);
+  fail_unless(s.emu.wait_for(
+      [](const std::vector<aai_emu::SessionRecord> &r) { return r[0].closed; },
+      5000));
+  fail_unless_equals_int(s.emu.sessions()[0].frame_sizes.size(), 3);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_close_code_and_error)
+{
+  Started s;
+  FaultPlan plan;
+  plan.close_code = 4321;
+  plan.close_reason = "custom reason";
+  plan.apply_to_sessions = 2;
+  s.emu.set_fault_plan(plan);
+  WsClient c;
+  fail_unless(c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
+  fail_unless(c.wait_closed());
+  fail_unless_equals_int(c.close_code, 4321);
+  check_str(c.close_reason, "custom reason");
+  fail_unless_equals_int(c.messages.size(), 1);  // Begin only
+
+  /* At an audio time, with an Error frame first. */
+  plan.close_code = 3005;
+  plan.close_reason = "Session Cancelled: An error occurred";
+  plan.close_at_audio_ms = 500;
+  plan.send_error_frame = true;
+  plan.apply_to_sessions = 1;
+  s.emu.set_fault_plan(plan);
+  WsClient e;
+  fail_unless(e.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
+  e.stream_ms(1000);
+  fail_unless(e.wait_closed());
+  fail_unless_equals_int(e.close_code, 3005);
+  check_str(jstr(e.messages.back(), "type"), "Error");
+  fail_unless_equals_int(jint(e.messages.back(), "error_code"), 3005);
+  fail_unless_equals_int(s.emu.sessions()[1].audio_bytes, 16000);  // 500 ms
+}
+GST_END_TEST;
+
+GST_START_TEST(test_error_frame_only)
+{
+  Started s;
+  FaultPlan plan;
+  plan.send_error_frame = true;
+  s.emu.set_fault_plan(plan);
+  WsClient c;
+  fail_unless(c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
+  fail_unless(c.wait_type("Error") == 1);
+  c.send_audio_ms(100);
+  c.send_text("{\"type\":\"Terminate\"}");
+  fail_unless(c.wait_closed());
+  fail_unless_equals_int(c.close_code, 1000);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_raw_frames)
+{
+  Started s;
+  FaultPlan plan;
+  plan.raw_frames = {"{not json", "{\"type\":\"Mystery\",\"x\":1}", "[1,2]"};
+  plan.raw_frames_at_audio_ms = 200;
+  s.emu.set_fault_plan(plan);
+  WsClient c;
+  fail_unless(c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
+  fail_unless(c.wait_type("Begin") == 0);
+  c.send_audio_ms(100);
+  c.send_audio_ms(100);
+  fail_unless(c.wait([&] { return c.messages.size() == 4; }));
+  check_str(c.messages[1], "{not json");
+  check_str(c.messages[2], "{\"type\":\"Mystery\",\"x\":1}");
+  check_str(c.messages[3], "[1,2]");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_reply_delay_and_stall)
+{
+  Started s;
+  FaultPlan plan;
+  plan.reply_delay_ms = 400;
+  s.emu.set_fault_plan(plan);
+  WsClient c;
+  gint64 t0 = g_get_monotonic_time();
+  fail_unless(c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
+  fail_unless(c.wait_type("Begin") == 0);
+  fail_unless((g_get_monotonic_time() - t0) / 1000 >= 390);
+
+  plan = FaultPlan();
+  plan.stall = true;
+  s.emu.set_fault_plan(plan);
+  WsClient st;
+  fail_unless(
+      st.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
+  fail_unless(st.wait_type("Begin") == 0);
+  st.send_audio_ms(100);
+  st.send_text("{\"type\":\"Terminate\"}");
+  /* Nothing comes back and the connection stays up. */
+  fail_unless(s.emu.wait_for(
+      [](const std::vector<aai_emu::SessionRecord> &r) {
+        return r.size() == 2 && r[1].terminated;
+      },
+      5000));
+  fail_if(st.wait_closed(1000));
+  fail_unless_equals_int(st.messages.size(), 1);
+}
+GST_END_TEST;
+
+static void check_refused(int code)
+{
+  Config cfg;
+  cfg.rate_limit_close_code = code;
+  Started s(cfg);
+  FaultPlan plan;
+  plan.refuse_sessions = 2;
+  s.emu.set_fault_plan(plan);
+  const char *reason = "Unauthorized Connection: Too many concurrent sessions";
+  for (int i = 0; i < 2; i++) {
+    WsClient c;
+    fail_unless(
+        c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
+    fail_unless(c.wait_closed());
+    fail_unless_equals_int(c.close_code, code);
+    check_str(c.close_reason, reason);
+    fail_unless_equals_int(c.messages.size(), 1);
+    fail_unless_equals_int(jint(c.messages[0], "error_code"), code);
+  }
+  WsClient ok;
+  fail_unless(
+      ok.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
+  fail_unless(ok.wait_type("Begin") == 0);
+}
+
+GST_START_TEST(test_refuse_sessions)
+{
+  check_refused(3009);
+  check_refused(1008);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_tls)
+{
+  Config cfg;
+  cfg.tls_cert_file = TLS_DIR "/cert.pem";
+  cfg.tls_key_file = TLS_DIR "/key.pem";
+  Started s(cfg);
+  fail_unless(g_str_has_prefix(s.emu.ws_url().c_str(), "wss://127.0.0.1:"));
+  WsClient c(TLS_DIR "/cert.pem");
+  std::string body;
+  fail_unless_equals_int(
+      c.http_get(with_query(s.emu.token_url(), {{"expires_in_seconds", "60"}}),
+                 key_header(), &body),
+      200);
+  fail_unless(c.connect(
+      with_query(s.emu.ws_url(), us_params({{"token", jstr(body, "token")}}))));
+  fail_unless(c.wait_type("Begin") == 0);
+  c.send_audio_ms(100);
+  c.send_text("{\"type\":\"Terminate\"}");
+  fail_unless(c.wait_closed());
+  fail_unless_equals_int(c.close_code, 1000);
+  /* Without the test CA the certificate is rejected. */
+  WsClient untrusted;
+  fail_if(
+      untrusted.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
+}
+GST_END_TEST;
+
+static Suite *emulator_faults_suite(void)
+{
+  Suite *s = suite_create("emulator-faults");
+  TCase *tc = tcase_create("faults");
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_drop_at_audio_time);
+  tcase_add_test(tc, test_drop_after_frames);
+  tcase_add_test(tc, test_close_code_and_error);
+  tcase_add_test(tc, test_error_frame_only);
+  tcase_add_test(tc, test_raw_frames);
+  tcase_add_test(tc, test_reply_delay_and_stall);
+  tcase_add_test(tc, test_refuse_sessions);
+  TCase *tls = tcase_create("tls");
+  suite_add_tcase(s, tls);
+  tcase_add_test(tls, test_tls);
+  return s;
+}
+
+GST_CHECK_MAIN(emulator_faults);
