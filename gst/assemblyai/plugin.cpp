@@ -14,13 +14,19 @@
 
 #include <gst/gst.h>
 
-static gboolean
-plugin_init(GstPlugin *plugin)
+#include "gstassemblyaisink.h"
+
+static gboolean plugin_init(GstPlugin *plugin)
 {
-  (void)plugin;
-  return TRUE;
+  return GST_ELEMENT_REGISTER(assemblyaisink, plugin);
 }
 
-GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, assemblyai,
-                  "AssemblyAI real-time speech-to-text", plugin_init, VERSION,
-                  GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
+GST_PLUGIN_DEFINE(GST_VERSION_MAJOR,
+                  GST_VERSION_MINOR,
+                  assemblyai,
+                  "AssemblyAI real-time speech-to-text",
+                  plugin_init,
+                  VERSION,
+                  GST_LICENSE,
+                  GST_PACKAGE_NAME,
+                  GST_PACKAGE_ORIGIN)

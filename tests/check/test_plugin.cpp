@@ -11,8 +11,10 @@
 
 GST_START_TEST(test_plugin_is_registered)
 {
-  GstPlugin *plugin = gst_registry_find_plugin(gst_registry_get(), "assemblyai");
-  fail_unless(plugin != nullptr, "plugin 'assemblyai' not found in the registry");
+  GstPlugin *plugin =
+      gst_registry_find_plugin(gst_registry_get(), "assemblyai");
+  fail_unless(plugin != nullptr,
+              "plugin 'assemblyai' not found in the registry");
   fail_unless_equals_string(gst_plugin_get_version(plugin), VERSION);
   fail_unless_equals_string(gst_plugin_get_license(plugin), "LGPL");
   fail_unless_equals_string(gst_plugin_get_source(plugin), "gst-assemblyai");
@@ -20,8 +22,7 @@ GST_START_TEST(test_plugin_is_registered)
 }
 GST_END_TEST;
 
-static Suite *
-plugin_suite(void)
+static Suite *plugin_suite(void)
 {
   Suite *s = suite_create("plugin");
   TCase *tc = tcase_create("general");

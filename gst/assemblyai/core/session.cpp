@@ -1,0 +1,373 @@
+/* gst-assemblyai
+ * Copyright (C) 2026 gst-assemblyai contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "session.h"
+
+#include <libsoup/soup.h>
+
+namespace aai
+{
+
+namespace
+{
+/* After we send a close frame, a server that never answers must not keep
+ * the element waiting: force the socket shut after this long. */
+constexpr unsigned kCloseGraceMs = 1000;
+}  // namespace
+
+std::shared_ptr<Session> Session::create(IoThread *io,
+                                         SessionListener *listener)
+{
+  return std::shared_ptr<Session>(new Session(io, listener));
+}
+
+Session::Session(IoThread *io, SessionListener *listener)
+    : io_(io), listener_(listener)
+{
+}
+
+Session::~Session()
+{
+  /* Only reached once no connection exists (self_ref_ keeps us alive
+   * until then), so there is no libsoup object left to free here. */
+  g_warn_if_fail(conn_ == nullptr && msg_ == nullptr);
+}
+
+void Session::connect(ConnectParams params)
+{
+  params_ = std::move(params);
+  auto self = shared_from_this();
+  io_->connection_started();
+  io_->post([self]() { self->start_on_io(); });
+}
+
+void Session::send_audio(std::vector<uint8_t> frame)
+{
+  {
+    std::lock_guard<std::mutex> l(lock_);
+    bytes_queued_ += frame.size();
+  }
+  enqueue(Frame{true, std::move(frame)});
+}
+
+void Session::send_text(std::string message)
+{
+  enqueue(Frame{false, std::vector<uint8_t>(message.begin(), message.end())});
+}
+
+void Session::enqueue(Frame f)
+{
+  std::lock_guard<std::mutex> l(lock_);
+  if (ended_)
+    return;
+  queue_.push_back(std::move(f));
+  if (begun_ && !pump_posted_) {
+    pump_posted_ = true;
+    auto self = shared_from_this();
+    io_->post([self]() { self->pump_on_io(); });
+  }
+}
+
+void Session::shutdown()
+{
+  auto self = shared_from_this();
+  io_->post([self]() { self->shutdown_on_io(); });
+}
+
+void Session::detach()
+{
+  std::lock_guard<std::mutex> l(cb_lock_);
+  listener_ = nullptr;
+}
+
+uint64_t Session::audio_bytes_sent() const
+{
+  std::lock_guard<std::mutex> l(lock_);
+  return bytes_sent_;
+}
+
+uint64_t Session::audio_bytes_queued() const
+{
+  std::lock_guard<std::mutex> l(lock_);
+  return bytes_queued_;
+}
+
+std::string Session::session_id() const
+{
+  std::lock_guard<std::mutex> l(lock_);
+  return session_id_;
+}
+
+/* ---- I/O thread ---- */
+
+void Session::start_on_io()
+{
+  self_ref_ = shared_from_this();
+  msg_ = soup_message_new("GET", params_.url.c_str());
+  if (!msg_) {
+    EndReport r;
+    r.kind = EndReport::Kind::ConnectFailed;
+    r.transport_error = "invalid URL";
+    end_on_io(r);
+    return;
+  }
+  SoupMessageHeaders *h = soup_message_get_request_headers(msg_);
+  for (const auto &kv : params_.headers)
+    soup_message_headers_replace(h, kv.first.c_str(), kv.second.c_str());
+
+  std::vector<char *> protocols;
+  for (const auto &p : params_.subprotocols)
+    protocols.push_back(const_cast<char *>(p.c_str()));
+  protocols.push_back(nullptr);
+
+  cancellable_ = g_cancellable_new();
+  soup_session_websocket_connect_async(
+      io_->soup_session(), msg_, nullptr,
+      params_.subprotocols.empty() ? nullptr : protocols.data(),
+      G_PRIORITY_DEFAULT, cancellable_, on_connected,
+      new std::shared_ptr<Session>(self_ref_));
+
+  if (params_.connect_timeout_ms > 0) {
+    GSource *t = g_timeout_source_new(params_.connect_timeout_ms);
+    g_source_set_callback(
+        t,
+        [](gpointer data) -> gboolean {
+          auto *s = static_cast<Session *>(data);
+          s->timeout_source_ = 0;
+          EndReport r;
+          r.kind = EndReport::Kind::Timeout;
+          s->report_ = r;
+          if (s->conn_) {
+            /* Upgraded but no Begin: close, the report is sent from
+             * on_closed. */
+            s->closing_ = true;
+            g_io_stream_close(soup_websocket_connection_get_io_stream(s->conn_),
+                              nullptr, nullptr);
+          } else if (s->cancellable_) {
+            g_cancellable_cancel(s->cancellable_);
+          }
+          return G_SOURCE_REMOVE;
+        },
+        this, nullptr);
+    timeout_source_ = g_source_attach(t, io_->context());
+    g_source_unref(t);
+  }
+}
+
+void Session::on_connected(GObject *src, GAsyncResult *res, gpointer data)
+{
+  auto *holder = static_cast<std::shared_ptr<Session> *>(data);
+  std::shared_ptr<Session> self = *holder;
+  delete holder;
+
+  GError *err = nullptr;
+  SoupWebsocketConnection *conn =
+      soup_session_websocket_connect_finish(SOUP_SESSION(src), res, &err);
+  g_clear_object(&self->cancellable_);
+  if (!conn) {
+    EndReport r = self->report_;
+    guint status = soup_message_get_status(self->msg_);
+    if (r.kind == EndReport::Kind::Timeout) {
+      /* keep Timeout */
+    } else if (self->closing_ ||
+               g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+      r.kind = EndReport::Kind::Cancelled;
+    } else if (status >= 300) {
+      r.kind = EndReport::Kind::UpgradeRefused;
+      r.http_status = static_cast<int>(status);
+      const char *phrase = soup_message_get_reason_phrase(self->msg_);
+      r.http_reason = phrase ? phrase : "";
+    } else {
+      r.kind = EndReport::Kind::ConnectFailed;
+      r.tls_error = err && err->domain == G_TLS_ERROR;
+    }
+    if (err && r.kind != EndReport::Kind::UpgradeRefused)
+      r.transport_error = err->message;
+    g_clear_error(&err);
+    self->end_on_io(r);
+    return;
+  }
+  self->conn_ = conn;
+  /* The payload limit guards against a runaway server frame; real frames
+   * are a few KiB. */
+  soup_websocket_connection_set_max_incoming_payload_size(conn, 1 << 22);
+  g_signal_connect(conn, "message", G_CALLBACK(on_message), self.get());
+  g_signal_connect(conn, "closed", G_CALLBACK(on_closed), self.get());
+  g_signal_connect(conn, "error", G_CALLBACK(on_error), self.get());
+  if (self->closing_)
+    self->shutdown_on_io();
+}
+
+void Session::on_message(SoupWebsocketConnection *,
+                         gint type,
+                         GBytes *msg,
+                         gpointer data)
+{
+  auto *self = static_cast<Session *>(data);
+  gsize size = 0;
+  const char *bytes = static_cast<const char *>(g_bytes_get_data(msg, &size));
+  std::string raw(bytes ? bytes : "", size);
+  if (type != SOUP_WEBSOCKET_DATA_TEXT) {
+    std::lock_guard<std::mutex> l(self->cb_lock_);
+    if (self->listener_)
+      self->listener_->on_malformed_frame(
+          "the server sent a binary frame (only JSON text frames are expected)",
+          "");
+    return;
+  }
+  ParseResult pr = parse_server_frame(raw.data(), raw.size());
+  if (!pr.event) {
+    std::lock_guard<std::mutex> l(self->cb_lock_);
+    if (self->listener_)
+      self->listener_->on_malformed_frame(pr.error, raw);
+    return;
+  }
+  const ServerEvent &ev = *pr.event;
+  if (const auto *b = std::get_if<BeginEvent>(&ev)) {
+    if (self->timeout_source_) {
+      GSource *t = g_main_context_find_source_by_id(self->io_->context(),
+                                                    self->timeout_source_);
+      if (t)
+        g_source_destroy(t);
+      self->timeout_source_ = 0;
+    }
+    self->report_.began = true;
+    std::lock_guard<std::mutex> l(self->lock_);
+    self->session_id_ = b->id;
+    self->begun_ = true;
+    if (!self->queue_.empty() && !self->pump_posted_) {
+      self->pump_posted_ = true;
+      auto ref = self->shared_from_this();
+      self->io_->post([ref]() { ref->pump_on_io(); });
+    }
+  } else if (std::holds_alternative<TerminationEvent>(ev)) {
+    self->report_.terminated = true;
+  } else if (const auto *e = std::get_if<ErrorEvent>(&ev)) {
+    self->report_.error_frame = *e;
+  }
+  std::lock_guard<std::mutex> l(self->cb_lock_);
+  if (self->listener_)
+    self->listener_->on_server_event(ev, raw);
+}
+
+void Session::on_error(SoupWebsocketConnection *, GError *err, gpointer data)
+{
+  auto *self = static_cast<Session *>(data);
+  if (self->report_.transport_error.empty())
+    self->report_.transport_error = err->message;
+}
+
+void Session::on_closed(SoupWebsocketConnection *c, gpointer data)
+{
+  auto *self = static_cast<Session *>(data);
+  EndReport r = self->report_;
+  gushort code = soup_websocket_connection_get_close_code(c);
+  const char *reason = soup_websocket_connection_get_close_data(c);
+  if (r.kind != EndReport::Kind::Timeout) {
+    if (code == 0 || code == SOUP_WEBSOCKET_CLOSE_ABNORMAL) {
+      /* No close frame: the TCP connection dropped (or we forced it). */
+      r.close_code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
+      r.kind =
+          self->closing_ ? EndReport::Kind::Cancelled : EndReport::Kind::Closed;
+    } else {
+      r.close_code = code;
+      r.close_reason = reason ? reason : "";
+      if (code == SOUP_WEBSOCKET_CLOSE_NORMAL)
+        r.kind = self->closing_ && !r.terminated ? EndReport::Kind::Cancelled
+                                                 : EndReport::Kind::Normal;
+      else
+        r.kind = self->closing_ && code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY
+                     ? EndReport::Kind::Cancelled
+                     : EndReport::Kind::Closed;
+    }
+  }
+  self->end_on_io(r);
+}
+
+void Session::pump_on_io()
+{
+  std::deque<Frame> frames;
+  {
+    std::lock_guard<std::mutex> l(lock_);
+    pump_posted_ = false;
+    if (!begun_ || ended_)
+      return;
+    frames.swap(queue_);
+  }
+  if (!conn_ || closing_ ||
+      soup_websocket_connection_get_state(conn_) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  uint64_t sent = 0;
+  for (const Frame &f : frames) {
+    if (f.binary) {
+      soup_websocket_connection_send_binary(conn_, f.data.data(),
+                                            f.data.size());
+      sent += f.data.size();
+    } else {
+      std::string text(f.data.begin(), f.data.end());
+      soup_websocket_connection_send_text(conn_, text.c_str());
+    }
+  }
+  std::lock_guard<std::mutex> l(lock_);
+  bytes_sent_ += sent;
+}
+
+void Session::shutdown_on_io()
+{
+  if (!self_ref_)
+    return; /* never connected, or already ended */
+  closing_ = true;
+  if (cancellable_) {
+    g_cancellable_cancel(cancellable_);
+    return;
+  }
+  if (!conn_)
+    return;
+  SoupWebsocketState st = soup_websocket_connection_get_state(conn_);
+  if (st == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close(conn_, SOUP_WEBSOCKET_CLOSE_NORMAL,
+                                    nullptr);
+  if (st != SOUP_WEBSOCKET_STATE_CLOSED) {
+    std::weak_ptr<Session> weak = self_ref_;
+    io_->post_delayed(kCloseGraceMs, [weak]() {
+      auto s = weak.lock();
+      if (s && s->conn_ &&
+          soup_websocket_connection_get_state(s->conn_) !=
+              SOUP_WEBSOCKET_STATE_CLOSED)
+        g_io_stream_close(soup_websocket_connection_get_io_stream(s->conn_),
+                          nullptr, nullptr);
+    });
+  }
+}
+
+void Session::end_on_io(EndReport report)
+{
+  if (timeout_source_) {
+    GSource *t =
+        g_main_context_find_source_by_id(io_->context(), timeout_source_);
+    if (t)
+      g_source_destroy(t);
+    timeout_source_ = 0;
+  }
+  {
+    std::lock_guard<std::mutex> l(lock_);
+    ended_ = true;
+    queue_.clear();
+  }
+  if (conn_) {
+    g_signal_handlers_disconnect_by_data(conn_, this);
+    g_clear_object(&conn_);
+  }
+  g_clear_object(&msg_);
+  {
+    std::lock_guard<std::mutex> l(cb_lock_);
+    if (listener_)
+      listener_->on_session_end(report);
+  }
+  io_->connection_ended();
+  /* May destroy this object: last statement. */
+  std::shared_ptr<Session> keep = std::move(self_ref_);
+}
+
+}  // namespace aai

@@ -1,0 +1,145 @@
+/* gst-assemblyai
+ * Copyright (C) 2026 gst-assemblyai contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* One streaming connection to the service. Its public methods are safe to
+ * call from any thread (the streaming thread appends to a locked queue and
+ * wakes the I/O thread); every libsoup call runs on the I/O thread. Results
+ * come back through SessionListener, called on the I/O thread.
+ *
+ * Audio and control messages queued before Begin are kept and sent, in
+ * order, once Begin arrives: nothing is lost while connecting. */
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gio/gio.h>
+
+#include "io_thread.h"
+#include "protocol.h"
+
+typedef struct _SoupWebsocketConnection SoupWebsocketConnection;
+typedef struct _SoupMessage SoupMessage;
+
+namespace aai
+{
+
+struct ConnectParams {
+  std::string url;         /* may carry ?token= (AuthMode::QueryToken) */
+  std::string display_url; /* redacted: safe for messages and logs */
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::string> subprotocols;
+  unsigned connect_timeout_ms = 10000; /* socket + upgrade + Begin */
+};
+
+/* How a session ended, for the element to turn into a message or error. */
+struct EndReport {
+  enum class Kind {
+    Normal,         /* closed 1000 (normally after Termination) */
+    ConnectFailed,  /* no WebSocket: refused, DNS, TLS, bad URL */
+    UpgradeRefused, /* the server answered the upgrade with an HTTP error */
+    Closed,         /* closed with a non-1000 code or dropped (1006) */
+    Timeout,        /* no Begin within connect_timeout_ms */
+    Cancelled,      /* closed by us (shutdown) */
+  };
+  Kind kind = Kind::Normal;
+  int http_status = 0;
+  std::string http_reason;
+  int close_code = 0;
+  std::string close_reason;
+  std::string transport_error; /* GError message, if any */
+  bool tls_error = false;
+  bool began = false;
+  bool terminated = false; /* Termination was received */
+  std::optional<ErrorEvent> error_frame;
+};
+
+class SessionListener
+{
+ public:
+  virtual ~SessionListener() = default;
+  virtual void on_server_event(const ServerEvent &event,
+                               const std::string &raw) = 0;
+  virtual void on_malformed_frame(const std::string &error,
+                                  const std::string &raw) = 0;
+  /* Called exactly once per connect(), last. */
+  virtual void on_session_end(const EndReport &report) = 0;
+};
+
+class Session : public std::enable_shared_from_this<Session>
+{
+ public:
+  /* @io must outlive the session's connection (IoThread waits for live
+   * sessions before it stops). */
+  static std::shared_ptr<Session> create(IoThread *io,
+                                         SessionListener *listener);
+  ~Session();
+
+  void connect(ConnectParams params);
+  void send_audio(std::vector<uint8_t> frame);
+  void send_text(std::string message);
+  /* Closes now (code 1000 if open, forced after a short grace period);
+   * on_session_end follows with Kind::Cancelled unless it already ended. */
+  void shutdown();
+  /* No listener call starts after this returns. Do not call it while
+   * holding a lock that listener callbacks take. */
+  void detach();
+
+  uint64_t audio_bytes_sent() const;
+  uint64_t audio_bytes_queued() const;
+  std::string session_id() const;
+
+ private:
+  Session(IoThread *io, SessionListener *listener);
+
+  struct Frame {
+    bool binary;
+    std::vector<uint8_t> data;
+  };
+
+  void enqueue(Frame f);
+  void start_on_io();
+  void pump_on_io();
+  void shutdown_on_io();
+  void end_on_io(EndReport report);
+  static void on_connected(GObject *src, GAsyncResult *res, gpointer data);
+  static void on_message(SoupWebsocketConnection *c,
+                         gint type,
+                         GBytes *msg,
+                         gpointer data);
+  static void on_closed(SoupWebsocketConnection *c, gpointer data);
+  static void on_error(SoupWebsocketConnection *c, GError *err, gpointer data);
+
+  IoThread *io_;
+  ConnectParams params_;
+
+  std::mutex cb_lock_; /* held while calling the listener */
+  SessionListener *listener_;
+
+  mutable std::mutex lock_; /* queue and counters */
+  std::deque<Frame> queue_;
+  bool pump_posted_ = false;
+  bool begun_ = false;
+  bool ended_ = false;
+  uint64_t bytes_sent_ = 0;
+  uint64_t bytes_queued_ = 0;
+  std::string session_id_;
+
+  /* I/O thread only. */
+  std::shared_ptr<Session> self_ref_; /* alive while a connection exists */
+  GCancellable *cancellable_ = nullptr;
+  SoupMessage *msg_ = nullptr;
+  SoupWebsocketConnection *conn_ = nullptr;
+  guint timeout_source_ = 0;
+  bool closing_ = false;
+  EndReport report_;
+};
+
+}  // namespace aai

@@ -1,0 +1,429 @@
+/* gst-assemblyai
+ * Copyright (C) 2026 gst-assemblyai contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "gstassemblyaiprops.h"
+
+#include <cstdlib>
+#include <optional>
+#include <vector>
+
+namespace aai
+{
+
+namespace
+{
+constexpr GParamFlags kRW = static_cast<GParamFlags>(
+    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+/* Session parameters the service can change mid-stream: setting them in
+ * PLAYING sends UpdateConfiguration. */
+constexpr GParamFlags kRWLive = static_cast<GParamFlags>(
+    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+/* Secrets: write-only, so gst-inspect, deep-notify (gst-launch -v) and
+ * debug dumps can never show them. */
+constexpr GParamFlags kSecret = static_cast<GParamFlags>(
+    G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+constexpr GParamFlags kRO =
+    static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+std::optional<std::string> opt_string(const GValue *v)
+{
+  const char *s = g_value_get_string(v);
+  if (!s || !*s)
+    return std::nullopt;
+  return std::string(s);
+}
+}  // namespace
+
+SharedProps::SharedProps()
+{
+  settings.speech_model = ASSEMBLYAI_DEFAULT_SPEECH_MODEL;
+}
+
+std::string SharedProps::effective_api_key() const
+{
+  if (!api_key.empty())
+    return api_key;
+  const char *env = g_getenv(ASSEMBLYAI_API_KEY_ENV);
+  return env ? env : "";
+}
+
+void install_shared_properties(GObjectClass *k)
+{
+  g_object_class_install_property(
+      k, PROP_URL,
+      g_param_spec_string(
+          "url", "URL",
+          "WebSocket URL of the v3 streaming endpoint (data zones: "
+          "wss://streaming.eu.assemblyai.com/v3/ws; a KeyPool proxy; a local "
+          "emulator)",
+          ASSEMBLYAI_DEFAULT_URL, kRW));
+  g_object_class_install_property(
+      k, PROP_API_KEY,
+      g_param_spec_string(
+          "api-key", "API key",
+          "AssemblyAI API key, sent as the Authorization header (write-only; "
+          "falls back to $ASSEMBLYAI_API_KEY)",
+          nullptr, kSecret));
+  g_object_class_install_property(
+      k, PROP_TOKEN,
+      g_param_spec_string(
+          "token", "Token",
+          "Single-use temporary token, sent as ?token= instead of an API key "
+          "(write-only)",
+          nullptr, kSecret));
+  g_object_class_install_property(
+      k, PROP_CONNECT_TIMEOUT,
+      g_param_spec_uint(
+          "connect-timeout", "Connect timeout",
+          "Milliseconds allowed for connecting until the session's Begin "
+          "(0 = no limit)",
+          0, G_MAXUINT, ASSEMBLYAI_DEFAULT_CONNECT_TIMEOUT, kRW));
+  g_object_class_install_property(
+      k, PROP_SPEECH_MODEL,
+      g_param_spec_string(
+          "speech-model", "Speech model",
+          "speech_model: universal-streaming-english, "
+          "universal-streaming-multilingual, u3-rt-pro, whisper-rt (empty = "
+          "not sent)",
+          ASSEMBLYAI_DEFAULT_SPEECH_MODEL, kRW));
+  g_object_class_install_property(
+      k, PROP_FORMAT_TURNS,
+      g_param_spec_boolean(
+          "format-turns", "Format turns",
+          "format_turns: ask for punctuated, cased final turns (sent only "
+          "once set)",
+          FALSE, kRWLive));
+  g_object_class_install_property(
+      k, PROP_LANGUAGE_DETECTION,
+      g_param_spec_boolean(
+          "language-detection", "Language detection",
+          "language_detection: add language_code/language_confidence to "
+          "turns (sent only once set)",
+          FALSE, kRW));
+  g_object_class_install_property(
+      k, PROP_KEYTERMS,
+      gst_param_spec_array(
+          "keyterms", "Key terms",
+          "keyterms_prompt: up to 100 words or phrases (50 characters each) "
+          "to boost, e.g. keyterms=\"<\\\"AssemblyAI\\\",\\\"GStreamer\\\">\"",
+          g_param_spec_string("keyterm", "Key term", "A key term", nullptr,
+                              static_cast<GParamFlags>(G_PARAM_READWRITE |
+                                                       G_PARAM_STATIC_STRINGS)),
+          kRWLive));
+  g_object_class_install_property(
+      k, PROP_PROMPT,
+      g_param_spec_string(
+          "prompt", "Prompt",
+          "prompt: transcription prompt (u3-rt-pro; empty = not sent)", nullptr,
+          kRWLive));
+  g_object_class_install_property(
+      k, PROP_END_OF_TURN_CONFIDENCE_THRESHOLD,
+      g_param_spec_double(
+          "end-of-turn-confidence-threshold",
+          "End-of-turn confidence threshold",
+          "end_of_turn_confidence_threshold, 0..1 (-1 = not sent)", -1.0, 1.0,
+          -1.0, kRWLive));
+  g_object_class_install_property(
+      k, PROP_MIN_TURN_SILENCE,
+      g_param_spec_int(
+          "min-turn-silence", "Minimum turn silence",
+          "min_turn_silence: silence in ms before a confident end of turn "
+          "(-1 = not sent)",
+          -1, 60000, -1, kRWLive));
+  g_object_class_install_property(
+      k, PROP_MAX_TURN_SILENCE,
+      g_param_spec_int(
+          "max-turn-silence", "Maximum turn silence",
+          "max_turn_silence: silence in ms that always ends a turn (-1 = not "
+          "sent)",
+          -1, 60000, -1, kRWLive));
+  g_object_class_install_property(
+      k, PROP_VAD_THRESHOLD,
+      g_param_spec_double("vad-threshold", "VAD threshold",
+                          "vad_threshold, 0..1 (-1 = not sent)", -1.0, 1.0,
+                          -1.0, kRWLive));
+  g_object_class_install_property(
+      k, PROP_INACTIVITY_TIMEOUT,
+      g_param_spec_int(
+          "inactivity-timeout", "Inactivity timeout",
+          "inactivity_timeout: seconds, 5..3600, without audio before the "
+          "service ends the session (-1 = not sent)",
+          -1, 3600, -1, kRW));
+  g_object_class_install_property(
+      k, PROP_SPEAKER_LABELS,
+      g_param_spec_boolean(
+          "speaker-labels", "Speaker labels",
+          "speaker_labels: label each turn with its speaker (sent only once "
+          "set)",
+          FALSE, kRW));
+  g_object_class_install_property(
+      k, PROP_MAX_SPEAKERS,
+      g_param_spec_int(
+          "max-speakers", "Maximum speakers",
+          "max_speakers: 1..10, with speaker-labels (-1 = not sent)", -1, 10,
+          -1, kRW));
+  g_object_class_install_property(
+      k, PROP_FILTER_PROFANITY,
+      g_param_spec_boolean("filter-profanity", "Filter profanity",
+                           "filter_profanity (sent only once set)", FALSE,
+                           kRWLive));
+  g_object_class_install_property(
+      k, PROP_EXTRA_PARAMS,
+      g_param_spec_boxed(
+          "extra-params", "Extra parameters",
+          "More query parameters, for ones the service adds later, e.g. "
+          "extra-params=\"params,mode=balanced\"",
+          GST_TYPE_STRUCTURE, kRW));
+  g_object_class_install_property(
+      k, PROP_CHUNK_DURATION,
+      g_param_spec_uint(
+          "chunk-duration", "Chunk duration",
+          "Milliseconds of audio per WebSocket frame (the service accepts "
+          "50..1000)",
+          50, 1000, ASSEMBLYAI_DEFAULT_CHUNK_DURATION, kRW));
+  g_object_class_install_property(
+      k, PROP_TERMINATE_TIMEOUT,
+      g_param_spec_uint(
+          "terminate-timeout", "Terminate timeout",
+          "Milliseconds to wait at EOS for the last turns and Termination", 0,
+          G_MAXUINT, ASSEMBLYAI_DEFAULT_TERMINATE_TIMEOUT, kRW));
+  g_object_class_install_property(
+      k, PROP_POST_MESSAGES,
+      g_param_spec_boolean(
+          "post-messages", "Post messages",
+          "Post assemblyai/* element messages on the bus", TRUE,
+          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                   GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property(
+      k, PROP_POST_PARTIALS,
+      g_param_spec_boolean(
+          "post-partials", "Post partials",
+          "Also post turns that are not yet complete (end-of-turn=false)", TRUE,
+          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                   GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property(
+      k, PROP_SESSION_ID,
+      g_param_spec_string("session-id", "Session id",
+                          "Id of the current session (from Begin), NULL before",
+                          nullptr, kRO));
+  g_object_class_install_property(
+      k, PROP_AUDIO_SENT,
+      g_param_spec_uint64(
+          "audio-sent", "Audio sent",
+          "Bytes of audio sent to the service in the current session", 0,
+          G_MAXUINT64, 0, kRO));
+}
+
+bool set_shared_property(SharedProps &p, guint id, const GValue *v)
+{
+  Settings &s = p.settings;
+  switch (id) {
+    case PROP_URL: {
+      const char *u = g_value_get_string(v);
+      p.url = u && *u ? u : ASSEMBLYAI_DEFAULT_URL;
+      return true;
+    }
+    case PROP_API_KEY: {
+      const char *k = g_value_get_string(v);
+      p.api_key = k ? k : "";
+      return true;
+    }
+    case PROP_TOKEN: {
+      const char *t = g_value_get_string(v);
+      p.token = t ? t : "";
+      return true;
+    }
+    case PROP_CONNECT_TIMEOUT:
+      p.connect_timeout_ms = g_value_get_uint(v);
+      return true;
+    case PROP_SPEECH_MODEL:
+      s.speech_model = opt_string(v);
+      return true;
+    case PROP_FORMAT_TURNS:
+      s.format_turns = g_value_get_boolean(v) != FALSE;
+      return true;
+    case PROP_LANGUAGE_DETECTION:
+      s.language_detection = g_value_get_boolean(v) != FALSE;
+      return true;
+    case PROP_KEYTERMS: {
+      guint n = gst_value_array_get_size(v);
+      if (n == 0) {
+        s.keyterms_prompt.reset();
+        return true;
+      }
+      std::vector<std::string> terms;
+      for (guint i = 0; i < n; i++) {
+        const GValue *e = gst_value_array_get_value(v, i);
+        if (G_VALUE_HOLDS_STRING(e) && g_value_get_string(e))
+          terms.emplace_back(g_value_get_string(e));
+      }
+      s.keyterms_prompt = std::move(terms);
+      return true;
+    }
+    case PROP_PROMPT:
+      s.prompt = opt_string(v);
+      return true;
+    case PROP_END_OF_TURN_CONFIDENCE_THRESHOLD: {
+      double d = g_value_get_double(v);
+      s.end_of_turn_confidence_threshold =
+          d < 0 ? std::nullopt : std::optional<double>(d);
+      return true;
+    }
+    case PROP_MIN_TURN_SILENCE: {
+      int i = g_value_get_int(v);
+      s.min_turn_silence = i < 0 ? std::nullopt : std::optional<int>(i);
+      return true;
+    }
+    case PROP_MAX_TURN_SILENCE: {
+      int i = g_value_get_int(v);
+      s.max_turn_silence = i < 0 ? std::nullopt : std::optional<int>(i);
+      return true;
+    }
+    case PROP_VAD_THRESHOLD: {
+      double d = g_value_get_double(v);
+      s.vad_threshold = d < 0 ? std::nullopt : std::optional<double>(d);
+      return true;
+    }
+    case PROP_INACTIVITY_TIMEOUT: {
+      int i = g_value_get_int(v);
+      s.inactivity_timeout = i < 0 ? std::nullopt : std::optional<int>(i);
+      return true;
+    }
+    case PROP_SPEAKER_LABELS:
+      s.speaker_labels = g_value_get_boolean(v) != FALSE;
+      return true;
+    case PROP_MAX_SPEAKERS: {
+      int i = g_value_get_int(v);
+      s.max_speakers = i < 0 ? std::nullopt : std::optional<int>(i);
+      return true;
+    }
+    case PROP_FILTER_PROFANITY:
+      s.filter_profanity = g_value_get_boolean(v) != FALSE;
+      return true;
+    case PROP_EXTRA_PARAMS: {
+      s.extra_params.clear();
+      const GstStructure *st =
+          static_cast<const GstStructure *>(g_value_get_boxed(v));
+      if (!st)
+        return true;
+      for (int i = 0; i < gst_structure_n_fields(st); i++) {
+        const char *name = gst_structure_nth_field_name(st, i);
+        const GValue *fv = gst_structure_get_value(st, name);
+        std::string val;
+        if (G_VALUE_HOLDS_STRING(fv)) {
+          val = g_value_get_string(fv) ? g_value_get_string(fv) : "";
+        } else if (G_VALUE_HOLDS_BOOLEAN(fv)) {
+          val = g_value_get_boolean(fv) ? "true" : "false";
+        } else {
+          char *ser = gst_value_serialize(fv);
+          val = ser ? ser : "";
+          g_free(ser);
+        }
+        s.extra_params.emplace_back(name, val);
+      }
+      return true;
+    }
+    case PROP_CHUNK_DURATION:
+      s.chunk_duration_ms = static_cast<int>(g_value_get_uint(v));
+      return true;
+    case PROP_TERMINATE_TIMEOUT:
+      p.terminate_timeout_ms = g_value_get_uint(v);
+      return true;
+    case PROP_POST_MESSAGES:
+      p.post_messages = g_value_get_boolean(v) != FALSE;
+      return true;
+    case PROP_POST_PARTIALS:
+      p.post_partials = g_value_get_boolean(v) != FALSE;
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool get_shared_property(const SharedProps &p, guint id, GValue *v)
+{
+  const Settings &s = p.settings;
+  switch (id) {
+    case PROP_URL:
+      g_value_set_string(v, p.url.c_str());
+      return true;
+    case PROP_CONNECT_TIMEOUT:
+      g_value_set_uint(v, p.connect_timeout_ms);
+      return true;
+    case PROP_SPEECH_MODEL:
+      g_value_set_string(v, s.speech_model ? s.speech_model->c_str() : nullptr);
+      return true;
+    case PROP_FORMAT_TURNS:
+      g_value_set_boolean(v, s.format_turns.value_or(false));
+      return true;
+    case PROP_LANGUAGE_DETECTION:
+      g_value_set_boolean(v, s.language_detection.value_or(false));
+      return true;
+    case PROP_KEYTERMS:
+      if (s.keyterms_prompt) {
+        for (const auto &t : *s.keyterms_prompt) {
+          GValue e = G_VALUE_INIT;
+          g_value_init(&e, G_TYPE_STRING);
+          g_value_set_string(&e, t.c_str());
+          gst_value_array_append_and_take_value(v, &e);
+        }
+      }
+      return true;
+    case PROP_PROMPT:
+      g_value_set_string(v, s.prompt ? s.prompt->c_str() : nullptr);
+      return true;
+    case PROP_END_OF_TURN_CONFIDENCE_THRESHOLD:
+      g_value_set_double(v, s.end_of_turn_confidence_threshold.value_or(-1.0));
+      return true;
+    case PROP_MIN_TURN_SILENCE:
+      g_value_set_int(v, s.min_turn_silence.value_or(-1));
+      return true;
+    case PROP_MAX_TURN_SILENCE:
+      g_value_set_int(v, s.max_turn_silence.value_or(-1));
+      return true;
+    case PROP_VAD_THRESHOLD:
+      g_value_set_double(v, s.vad_threshold.value_or(-1.0));
+      return true;
+    case PROP_INACTIVITY_TIMEOUT:
+      g_value_set_int(v, s.inactivity_timeout.value_or(-1));
+      return true;
+    case PROP_SPEAKER_LABELS:
+      g_value_set_boolean(v, s.speaker_labels.value_or(false));
+      return true;
+    case PROP_MAX_SPEAKERS:
+      g_value_set_int(v, s.max_speakers.value_or(-1));
+      return true;
+    case PROP_FILTER_PROFANITY:
+      g_value_set_boolean(v, s.filter_profanity.value_or(false));
+      return true;
+    case PROP_EXTRA_PARAMS: {
+      if (s.extra_params.empty()) {
+        g_value_set_boxed(v, nullptr);
+        return true;
+      }
+      GstStructure *st = gst_structure_new_empty("params");
+      for (const auto &kv : s.extra_params)
+        gst_structure_set(st, kv.first.c_str(), G_TYPE_STRING,
+                          kv.second.c_str(), nullptr);
+      g_value_take_boxed(v, st);
+      return true;
+    }
+    case PROP_CHUNK_DURATION:
+      g_value_set_uint(v, static_cast<guint>(s.chunk_duration_ms));
+      return true;
+    case PROP_TERMINATE_TIMEOUT:
+      g_value_set_uint(v, p.terminate_timeout_ms);
+      return true;
+    case PROP_POST_MESSAGES:
+      g_value_set_boolean(v, p.post_messages);
+      return true;
+    case PROP_POST_PARTIALS:
+      g_value_set_boolean(v, p.post_partials);
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace aai

@@ -1,0 +1,88 @@
+/* gst-assemblyai
+ * Copyright (C) 2026 gst-assemblyai contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* The one place that defines the properties assemblyaisink and
+ * assemblyaitranscriber share (DESIGN.md §2), their defaults and how they
+ * map onto aai::Settings. */
+#pragma once
+
+#include <string>
+
+#include <gst/gst.h>
+
+#include "core/config.h"
+
+G_BEGIN_DECLS
+
+enum {
+  PROP_SHARED_0,
+  PROP_URL,
+  PROP_API_KEY,
+  PROP_TOKEN,
+  PROP_CONNECT_TIMEOUT,
+  PROP_SPEECH_MODEL,
+  PROP_FORMAT_TURNS,
+  PROP_LANGUAGE_DETECTION,
+  PROP_KEYTERMS,
+  PROP_PROMPT,
+  PROP_END_OF_TURN_CONFIDENCE_THRESHOLD,
+  PROP_MIN_TURN_SILENCE,
+  PROP_MAX_TURN_SILENCE,
+  PROP_VAD_THRESHOLD,
+  PROP_INACTIVITY_TIMEOUT,
+  PROP_SPEAKER_LABELS,
+  PROP_MAX_SPEAKERS,
+  PROP_FILTER_PROFANITY,
+  PROP_EXTRA_PARAMS,
+  PROP_CHUNK_DURATION,
+  PROP_TERMINATE_TIMEOUT,
+  PROP_POST_MESSAGES,
+  PROP_POST_PARTIALS,
+  PROP_SESSION_ID,
+  PROP_AUDIO_SENT,
+  PROP_SHARED_LAST /* element-specific properties start here */
+};
+
+G_END_DECLS
+
+#define ASSEMBLYAI_DEFAULT_URL "wss://streaming.assemblyai.com/v3/ws"
+#define ASSEMBLYAI_DEFAULT_SPEECH_MODEL "universal-streaming-english"
+#define ASSEMBLYAI_DEFAULT_CONNECT_TIMEOUT 10000u
+#define ASSEMBLYAI_DEFAULT_CHUNK_DURATION 50u
+#define ASSEMBLYAI_DEFAULT_TERMINATE_TIMEOUT 5000u
+#define ASSEMBLYAI_API_KEY_ENV "ASSEMBLYAI_API_KEY"
+
+namespace aai
+{
+
+/* Everything the shared properties configure. Guarded by the owner's lock. */
+struct SharedProps {
+  std::string url = ASSEMBLYAI_DEFAULT_URL;
+  std::string api_key; /* write-only; never logged */
+  std::string token;   /* write-only; never logged */
+  unsigned connect_timeout_ms = ASSEMBLYAI_DEFAULT_CONNECT_TIMEOUT;
+  unsigned terminate_timeout_ms = ASSEMBLYAI_DEFAULT_TERMINATE_TIMEOUT;
+  bool post_messages = true;
+  bool post_partials = true;
+  Settings settings; /* session parameters */
+
+  SharedProps();
+  /* The API key to use: the property, else $ASSEMBLYAI_API_KEY. */
+  std::string effective_api_key() const;
+};
+
+/* Installs the shared properties (IDs PROP_URL..PROP_AUDIO_SENT). */
+void install_shared_properties(GObjectClass *klass);
+
+/* Applies a set; returns false if @prop_id is not a shared property. */
+bool set_shared_property(SharedProps &props,
+                         guint prop_id,
+                         const GValue *value);
+/* Reads a readable shared property other than session-id/audio-sent (the
+ * element fills those from its live session). */
+bool get_shared_property(const SharedProps &props,
+                         guint prop_id,
+                         GValue *value);
+
+}  // namespace aai

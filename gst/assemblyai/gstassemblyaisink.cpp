@@ -1,0 +1,340 @@
+/* gst-assemblyai
+ * Copyright (C) 2026 gst-assemblyai contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-assemblyaisink
+ * @title: assemblyaisink
+ *
+ * Streams audio to AssemblyAI's real-time speech-to-text service
+ * (Universal-Streaming, API v3) over a WebSocket and posts every result on
+ * the bus as an element message. Use it when an application only needs the
+ * transcript; `assemblyaitranscriber` also outputs timed text.
+ *
+ * The element connects as soon as the stream format is known (audio that
+ * arrives before the session has begun is kept and sent after it), sends
+ * frames of exactly #GstAssemblyAISink:chunk-duration, and at EOS sends the
+ * last frame and Terminate and waits (up to
+ * #GstAssemblyAISink:terminate-timeout) for the last turns and the
+ * Termination before it lets EOS through: the EOS message always comes
+ * after the last `assemblyai/turn`. `sync` is TRUE, so a file is streamed
+ * in real time, as the service expects.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 -m filesrc location=speech.wav ! wavparse ! audioconvert ! \
+ *     audioresample ! assemblyaisink api-key=$ASSEMBLYAI_API_KEY
+ * ]| Transcribes a WAV file; `-m` prints every `assemblyai/turn` message.
+ * |[
+ * gst-launch-1.0 -m pulsesrc ! audioconvert ! audioresample ! \
+ *     assemblyaisink speech-model=universal-streaming-multilingual \
+ *     language-detection=true post-partials=false
+ * ]| Live microphone, final turns only, with the detected language
+ * (the key comes from `ASSEMBLYAI_API_KEY`).
+ *
+ * ## Messages
+ *
+ * All are element messages from the sink. Times are #GstClockTime
+ * nanoseconds in the pipeline's timeline: `timestamp` is the buffer
+ * timestamp of the audio sample that carried the start of the event,
+ * `stream-time` and `running-time` are that timestamp converted with the
+ * segment it arrived in (as in the `level` element). The service counts
+ * milliseconds of audio received; the element maps them back to the exact
+ * input samples, across gaps and segment changes.
+ *
+ * `assemblyai/begin`, when a session has begun:
+ * - `session-id` (string): the session's id.
+ * - `expires-at` (gint64): Unix time (seconds) at which the service ends the
+ *   session (at most 3 hours after it began).
+ * - `model`, `mode`, `api-version` (string, optional): the configuration the
+ *   service applied, when it reports it.
+ *
+ * `assemblyai/turn`, for every Turn (only those with `end-of-turn` TRUE when
+ * #GstAssemblyAISink:post-partials is FALSE):
+ * - `timestamp`, `stream-time`, `running-time` (guint64): of the turn's
+ *   first word; GST_CLOCK_TIME_NONE when the turn has no words yet.
+ * - `duration` (guint64): from the first word's start to the last word's
+ *   end.
+ * - `turn-order` (guint): 0-based index of the turn in the session; every
+ *   message of one turn carries the same value.
+ * - `end-of-turn` (gboolean): TRUE on the turn's final message.
+ * - `turn-is-formatted` (gboolean): TRUE when `transcript` is punctuated and
+ *   cased. With format-turns the formatted turn follows the unformatted
+ *   final one with the same `turn-order`.
+ * - `transcript` (string): the turn's final words so far.
+ * - `utterance` (string): the complete utterance once the service detected
+ *   a pause, else empty.
+ * - `end-of-turn-confidence` (gdouble): the model's confidence that the turn
+ *   ended.
+ * - `language-code` (string), `language-confidence` (gdouble): with
+ *   language-detection, on messages that complete an utterance or a turn.
+ * - `speaker-label` (string): with speaker-labels ("A", "B", ... or
+ *   "UNKNOWN").
+ * - `words` (GstValueArray of `assemblyai/word` structures): `text`
+ *   (string), `start` and `end` (guint64 timestamps), `running-time` and
+ *   `stream-time` (guint64, of the start), `confidence` (gdouble),
+ *   `word-is-final` (gboolean), `speaker` (string, with speaker-labels).
+ * - `raw` (string): the Turn frame as the service sent it.
+ *
+ * `assemblyai/speech-started` (u3-rt-pro): `timestamp`, `stream-time`,
+ * `running-time` (guint64) of the detected speech start; `confidence`
+ * (gdouble, when reported).
+ *
+ * `assemblyai/termination`, at the end of the session:
+ * `audio-duration-seconds` and `session-duration-seconds` (gint64, when
+ * reported).
+ *
+ * ## Errors
+ *
+ * Errors carry an `assemblyai/error-details` structure (see
+ * gst_message_parse_error_details()) with `close-code` (gint), `reason`
+ * (string), `http-status` (gint) and `url` (string, with any token
+ * redacted). No credentials → RESOURCE/NOT_AUTHORIZED; a refused key
+ * (HTTP 401/403 or close 1008) → RESOURCE/NOT_AUTHORIZED; rate limits (429,
+ * 3009) → RESOURCE/BUSY; unreachable host, DNS or TLS failure →
+ * RESOURCE/OPEN_READ_WRITE naming the URL; protocol violations (3006, 3007)
+ * → STREAM/FAILED; a lost connection or expired session (1006, 3005, 3008)
+ * → RESOURCE/READ. Warning frames from the service become warnings.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstassemblyaisink.h"
+
+#include "gstassemblyaicaps.h"
+#include "gstassemblyaistream.h"
+
+GST_DEBUG_CATEGORY_STATIC(gst_assemblyai_sink_debug);
+#define GST_CAT_DEFAULT gst_assemblyai_sink_debug
+
+struct GstAssemblyAISinkPrivate {
+  explicit GstAssemblyAISinkPrivate(GstElement *e) : stream(e) {}
+  aai::Stream stream;
+};
+
+struct _GstAssemblyAISink {
+  GstBaseSink parent;
+  GstAssemblyAISinkPrivate *priv;
+  gboolean warned_caps;
+};
+
+enum { SIGNAL_FORCE_ENDPOINT, LAST_SIGNAL };
+static guint sink_signals[LAST_SIGNAL];
+
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE("sink",
+                            GST_PAD_SINK,
+                            GST_PAD_ALWAYS,
+                            GST_STATIC_CAPS(ASSEMBLYAI_SINK_CAPS));
+
+#define gst_assemblyai_sink_parent_class parent_class
+G_DEFINE_TYPE(GstAssemblyAISink, gst_assemblyai_sink, GST_TYPE_BASE_SINK);
+GST_ELEMENT_REGISTER_DEFINE(assemblyaisink,
+                            "assemblyaisink",
+                            GST_RANK_NONE,
+                            GST_TYPE_ASSEMBLYAI_SINK);
+
+static void gst_assemblyai_sink_set_property(GObject *object,
+                                             guint prop_id,
+                                             const GValue *value,
+                                             GParamSpec *pspec)
+{
+  auto *self = GST_ASSEMBLYAI_SINK(object);
+  aai::Stream &st = self->priv->stream;
+  aai::Settings before;
+  bool ok;
+  {
+    std::lock_guard<std::mutex> l(st.lock());
+    before = st.props.settings;
+    ok = aai::set_shared_property(st.props, prop_id, value);
+  }
+  if (!ok) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    return;
+  }
+  st.settings_changed(before);
+}
+
+static void gst_assemblyai_sink_get_property(GObject *object,
+                                             guint prop_id,
+                                             GValue *value,
+                                             GParamSpec *pspec)
+{
+  auto *self = GST_ASSEMBLYAI_SINK(object);
+  aai::Stream &st = self->priv->stream;
+  if (prop_id == PROP_SESSION_ID) {
+    std::string id = st.session_id();
+    g_value_set_string(value, id.empty() ? nullptr : id.c_str());
+    return;
+  }
+  if (prop_id == PROP_AUDIO_SENT) {
+    g_value_set_uint64(value, st.audio_sent());
+    return;
+  }
+  std::lock_guard<std::mutex> l(st.lock());
+  if (!aai::get_shared_property(st.props, prop_id, value))
+    G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+}
+
+static void gst_assemblyai_sink_finalize(GObject *object)
+{
+  auto *self = GST_ASSEMBLYAI_SINK(object);
+  delete self->priv;
+  G_OBJECT_CLASS(parent_class)->finalize(object);
+}
+
+static GstStateChangeReturn gst_assemblyai_sink_change_state(
+    GstElement *element,
+    GstStateChange transition)
+{
+  auto *self = GST_ASSEMBLYAI_SINK(element);
+  if (transition == GST_STATE_CHANGE_NULL_TO_READY)
+    self->priv->stream.open();
+  GstStateChangeReturn ret =
+      GST_ELEMENT_CLASS(parent_class)->change_state(element, transition);
+  if (transition == GST_STATE_CHANGE_READY_TO_NULL)
+    self->priv->stream.close();
+  return ret;
+}
+
+static gboolean gst_assemblyai_sink_start(GstBaseSink *sink)
+{
+  GST_ASSEMBLYAI_SINK(sink)->warned_caps = FALSE;
+  return GST_ASSEMBLYAI_SINK(sink)->priv->stream.start();
+}
+
+static gboolean gst_assemblyai_sink_stop(GstBaseSink *sink)
+{
+  GST_ASSEMBLYAI_SINK(sink)->priv->stream.stop();
+  return TRUE;
+}
+
+static gboolean gst_assemblyai_sink_set_caps(GstBaseSink *sink, GstCaps *caps)
+{
+  return GST_ASSEMBLYAI_SINK(sink)->priv->stream.set_caps(caps);
+}
+
+/* Posts, once per stream, a warning that names the fix for a format we
+ * cannot take: upstream then fails with not-negotiated, and its error alone
+ * does not say what to do. A warning, not an error: autopluggers (playsink)
+ * legitimately probe with formats they then convert. */
+static void gst_assemblyai_sink_warn_caps(GstAssemblyAISink *self,
+                                          GstCaps *caps)
+{
+  if (self->warned_caps)
+    return;
+  self->warned_caps = TRUE;
+  char *str = gst_caps_to_string(caps);
+  GST_ELEMENT_WARNING(self, CORE, NEGOTIATION,
+                      ("Unsupported audio format: %s", str),
+                      (ASSEMBLYAI_CAPS_ADVICE));
+  g_free(str);
+}
+
+static gboolean gst_assemblyai_sink_query(GstBaseSink *sink, GstQuery *query)
+{
+  auto *self = GST_ASSEMBLYAI_SINK(sink);
+  gboolean ret = GST_BASE_SINK_CLASS(parent_class)->query(sink, query);
+  if (GST_QUERY_TYPE(query) == GST_QUERY_ACCEPT_CAPS) {
+    GstCaps *caps;
+    gboolean accepted;
+    gst_query_parse_accept_caps(query, &caps);
+    gst_query_parse_accept_caps_result(query, &accepted);
+    if (!accepted && gst_caps_is_fixed(caps))
+      gst_assemblyai_sink_warn_caps(self, caps);
+  } else if (GST_QUERY_TYPE(query) == GST_QUERY_CAPS && ret) {
+    GstCaps *filter, *result;
+    gst_query_parse_caps(query, &filter);
+    gst_query_parse_caps_result(query, &result);
+    if (filter && !gst_caps_is_any(filter) && result &&
+        gst_caps_is_empty(result))
+      gst_assemblyai_sink_warn_caps(self, filter);
+  }
+  return ret;
+}
+
+static gboolean gst_assemblyai_sink_event(GstBaseSink *sink, GstEvent *event)
+{
+  auto *self = GST_ASSEMBLYAI_SINK(sink);
+  if (GST_EVENT_TYPE(event) == GST_EVENT_EOS)
+    self->priv->stream.drain();
+  return GST_BASE_SINK_CLASS(parent_class)->event(sink, event);
+}
+
+static GstFlowReturn gst_assemblyai_sink_render(GstBaseSink *sink,
+                                                GstBuffer *buffer)
+{
+  return GST_ASSEMBLYAI_SINK(sink)->priv->stream.push(buffer, sink->segment);
+}
+
+static gboolean gst_assemblyai_sink_unlock(GstBaseSink *sink)
+{
+  GST_ASSEMBLYAI_SINK(sink)->priv->stream.set_flushing(true);
+  return TRUE;
+}
+
+static gboolean gst_assemblyai_sink_unlock_stop(GstBaseSink *sink)
+{
+  GST_ASSEMBLYAI_SINK(sink)->priv->stream.set_flushing(false);
+  return TRUE;
+}
+
+static void gst_assemblyai_sink_force_endpoint(GstAssemblyAISink *self)
+{
+  self->priv->stream.force_endpoint();
+}
+
+static void gst_assemblyai_sink_class_init(GstAssemblyAISinkClass *klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS(klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS(klass);
+  GstBaseSinkClass *basesink_class = GST_BASE_SINK_CLASS(klass);
+
+  gobject_class->set_property = gst_assemblyai_sink_set_property;
+  gobject_class->get_property = gst_assemblyai_sink_get_property;
+  gobject_class->finalize = gst_assemblyai_sink_finalize;
+  aai::install_shared_properties(gobject_class);
+
+  /**
+   * GstAssemblyAISink::force-endpoint:
+   *
+   * Action signal: ends the current turn now (sends ForceEndpoint); its
+   * final `assemblyai/turn` follows.
+   */
+  sink_signals[SIGNAL_FORCE_ENDPOINT] = g_signal_new_class_handler(
+      "force-endpoint", G_TYPE_FROM_CLASS(klass),
+      static_cast<GSignalFlags>(G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION),
+      G_CALLBACK(gst_assemblyai_sink_force_endpoint), nullptr, nullptr, nullptr,
+      G_TYPE_NONE, 0);
+
+  gst_element_class_add_static_pad_template(element_class, &sink_template);
+  gst_element_class_set_static_metadata(
+      element_class, "AssemblyAI speech-to-text sink",
+      "Sink/Audio/Text/Network",
+      "Streams audio to AssemblyAI real-time speech-to-text and posts every "
+      "result as a bus message",
+      "gst-assemblyai contributors");
+
+  element_class->change_state =
+      GST_DEBUG_FUNCPTR(gst_assemblyai_sink_change_state);
+  basesink_class->start = GST_DEBUG_FUNCPTR(gst_assemblyai_sink_start);
+  basesink_class->stop = GST_DEBUG_FUNCPTR(gst_assemblyai_sink_stop);
+  basesink_class->set_caps = GST_DEBUG_FUNCPTR(gst_assemblyai_sink_set_caps);
+  basesink_class->query = GST_DEBUG_FUNCPTR(gst_assemblyai_sink_query);
+  basesink_class->event = GST_DEBUG_FUNCPTR(gst_assemblyai_sink_event);
+  basesink_class->render = GST_DEBUG_FUNCPTR(gst_assemblyai_sink_render);
+  basesink_class->unlock = GST_DEBUG_FUNCPTR(gst_assemblyai_sink_unlock);
+  basesink_class->unlock_stop =
+      GST_DEBUG_FUNCPTR(gst_assemblyai_sink_unlock_stop);
+
+  GST_DEBUG_CATEGORY_INIT(gst_assemblyai_sink_debug, "assemblyaisink", 0,
+                          "AssemblyAI speech-to-text sink");
+}
+
+static void gst_assemblyai_sink_init(GstAssemblyAISink *self)
+{
+  self->priv = new GstAssemblyAISinkPrivate(GST_ELEMENT(self));
+  /* Pace file input to real time: the service wants audio no faster. */
+  gst_base_sink_set_sync(GST_BASE_SINK(self), TRUE);
+}
