@@ -716,7 +716,11 @@ GST_START_TEST(test_hundred_sinks)
   const int n = 100;
   std::vector<GstElement *> pipelines;
   for (int i = 0; i < n; i++) {
-    GstElement *p = wav_pipeline(emu.ws_url(), "hello.wav", "api-key=test-key");
+    /* Correctness, not timing: under ASan 100 streams are slow, so no
+     * deadline of the element may cut a session short. */
+    GstElement *p = wav_pipeline(emu.ws_url(), "hello.wav",
+                                 "api-key=test-key terminate-timeout=300000 "
+                                 "connect-timeout=0");
     pipelines.push_back(p);
     gst_element_set_state(p, GST_STATE_PLAYING);
   }
