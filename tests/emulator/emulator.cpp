@@ -462,10 +462,19 @@ bool Emulator::Impl::setup_server(std::string *error)
     g_error_free(err);
     return false;
   }
-  GSList *uris = soup_server_get_uris(server);
-  if (uris)
-    bound_port = g_uri_get_port((GUri *)uris->data);
-  g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);
+  /* Read the port from the listening socket: soup_server_get_uris() leaks
+   * the local address in libsoup 3.2.3. */
+  GSList *listeners = soup_server_get_listeners(server);
+  if (listeners) {
+    GSocketAddress *local =
+        g_socket_get_local_address(G_SOCKET(listeners->data), nullptr);
+    if (local) {
+      bound_port =
+          g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
+      g_object_unref(local);
+    }
+  }
+  g_slist_free(listeners);
   tls = cert != nullptr;
   return true;
 }

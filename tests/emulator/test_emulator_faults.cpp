@@ -187,6 +187,10 @@ GST_START_TEST(test_refuse_sessions)
 }
 GST_END_TEST;
 
+/* Not under ASan: a thread that ran GnuTLS (loaded by GIO as a module)
+ * has dynamic TLS that LSan of GCC 12 on glibc 2.36 cannot scan; it dies
+ * with "Tracer caught signal 11" at exit (README.md). */
+#ifndef __SANITIZE_ADDRESS__
 GST_START_TEST(test_tls)
 {
   Config cfg;
@@ -213,6 +217,7 @@ GST_START_TEST(test_tls)
       untrusted.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
 }
 GST_END_TEST;
+#endif
 
 static Suite *emulator_faults_suite(void)
 {
@@ -228,7 +233,9 @@ static Suite *emulator_faults_suite(void)
   tcase_add_test(tc, test_refuse_sessions);
   TCase *tls = tcase_create("tls");
   suite_add_tcase(s, tls);
+#ifndef __SANITIZE_ADDRESS__
   tcase_add_test(tls, test_tls);
+#endif
   return s;
 }
 
