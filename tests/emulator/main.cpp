@@ -41,6 +41,13 @@ gboolean quit_loop(gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
+/* Signal sources stay installed until main removes them. */
+gboolean on_signal(gpointer loop)
+{
+  g_main_loop_quit((GMainLoop *)loop);
+  return G_SOURCE_CONTINUE;
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -159,8 +166,8 @@ int main(int argc, char **argv)
     } else {
       printf("%s\n", emu.ws_url().c_str());
       fflush(stdout);
-      guint sigint = g_unix_signal_add(SIGINT, quit_loop, loop);
-      guint sigterm = g_unix_signal_add(SIGTERM, quit_loop, loop);
+      guint sigint = g_unix_signal_add(SIGINT, on_signal, loop);
+      guint sigterm = g_unix_signal_add(SIGTERM, on_signal, loop);
       /* --exit-after-sessions: a watcher thread waits on the records. */
       GThread *watcher = nullptr;
       struct Watch {
