@@ -303,24 +303,9 @@ void Stream::settings_changed(const Settings &before)
                         ("Changed settings apply to the next session only."),
                         ("%s cannot change during a session.", names.c_str()));
   }
-  /* Remember what the service now has, except the fixed parameters. */
-  Settings applied = props.settings;
-  applied.sample_rate = active_.sample_rate;
-  applied.encoding = active_.encoding;
-  if (!fixed.empty()) {
-    applied.speech_model = active_.speech_model;
-    applied.language_detection = active_.language_detection;
-    applied.inactivity_timeout = active_.inactivity_timeout;
-    applied.speaker_labels = active_.speaker_labels;
-    applied.max_speakers = active_.max_speakers;
-    applied.language = active_.language;
-    applied.extra_params = active_.extra_params;
-    applied.webhook_url = active_.webhook_url;
-    applied.webhook_auth_header_name = active_.webhook_auth_header_name;
-    applied.webhook_auth_header_value = active_.webhook_auth_header_value;
-    applied.chunk_duration_ms = active_.chunk_duration_ms;
-  }
-  active_ = applied;
+  /* Remember what the service now has: the fixed parameters keep the
+   * values the session was opened with. */
+  active_ = applied_settings(active_, props.settings);
 }
 
 void Stream::force_endpoint()

@@ -1203,6 +1203,40 @@ GST_START_TEST(test_immutable_changes_ignores_mutable)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_applied_settings)
+{
+  /* A session opened with @running; the user then sets everything. */
+  Settings running;
+  running.speech_model = "universal-streaming-english";
+  running.speaker_labels = true;
+  running.min_turn_silence = 100;
+  Settings wanted = running;
+  wanted.speech_model = "u3-rt-pro";
+  wanted.sample_rate = 8000;
+  wanted.encoding = Encoding::PcmMulaw;
+  wanted.speaker_labels = false;
+  wanted.max_speakers = 3;
+  wanted.inactivity_timeout = 30;
+  wanted.extra_params = {{"mode", "x"}};
+  wanted.chunk_duration_ms = 200;
+  wanted.min_turn_silence = 400;
+  wanted.vad_threshold = 0.3;
+  wanted.keyterms_prompt = std::vector<std::string>{"gst"};
+  wanted.format_turns = true;
+
+  Settings applied = aai::applied_settings(running, wanted);
+  /* Everything fixed for the session stays as it was opened... */
+  fail_unless(aai::immutable_changes(running, applied).empty());
+  fail_unless_equals_int(applied.chunk_duration_ms, running.chunk_duration_ms);
+  /* ...and the mid-stream parameters are the new ones, so the next
+   * UpdateConfiguration is computed from what the service now has. */
+  fail_unless_equals_int(*applied.min_turn_silence, 400);
+  fail_unless(*applied.vad_threshold == 0.3);
+  fail_unless(*applied.format_turns);
+  fail_unless(!aai::update_configuration_message(applied, wanted));
+}
+GST_END_TEST;
+
 /* GCC 12 with -fsanitize=address reports a false -Wmaybe-uninitialized
  * inside std::optional<std::string> assignment in the tests below (the
  * optional is default-constructed, then assigned); silenced here only. */
@@ -1484,6 +1518,7 @@ static Suite *config_suite(void)
   TCase *diff = tcase_create("diff");
   suite_add_tcase(s, diff);
   tcase_add_test(diff, test_immutable_changes);
+  tcase_add_test(diff, test_applied_settings);
   tcase_add_test(diff, test_immutable_changes_ignores_mutable);
   tcase_add_test(diff, test_update_each_mutable_field);
   tcase_add_test(diff, test_update_several_fields);

@@ -476,6 +476,59 @@ GST_START_TEST(test_error_connection_refused)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_error_dns_failure)
+{
+  /* .invalid never resolves (RFC 6761). Whether the resolver answers at
+   * once or times out, the error is OPEN_READ_WRITE naming the URL. */
+  const char *url = "ws://host.invalid/v3/ws";
+  GstElement *p =
+      wav_pipeline(url, "hello.wav", "api-key=test-key connect-timeout=20000");
+  Run run;
+  play(p, &run);
+  assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
+               "host.invalid");
+  const GstStructure *d = error_details(run);
+  fail_unless(g_str_has_prefix(gst_structure_get_string(d, "url"), url));
+  gst_object_unref(p);
+}
+GST_END_TEST;
+
+/* Not under ASan: a thread that ran GnuTLS has dynamic TLS that LSan of
+ * GCC 12 on glibc 2.36 cannot scan (tests/emulator/README.md). */
+#ifndef __SANITIZE_ADDRESS__
+GST_START_TEST(test_error_tls_untrusted)
+{
+  /* The emulator's certificate is self-signed: the system trust store
+   * rejects it, and the error must say so without the token. */
+  aai_emu::Config cfg = hello_config();
+  cfg.tls_cert_file = std::string(TEST_DATA_DIR) + "/tls/cert.pem";
+  cfg.tls_key_file = std::string(TEST_DATA_DIR) + "/tls/key.pem";
+  aai_emu::Emulator emu;
+  std::string err;
+  fail_unless(emu.start(cfg, &err), "%s", err.c_str());
+  fail_unless(g_str_has_prefix(emu.ws_url().c_str(), "wss://"));
+  GstElement *p =
+      wav_pipeline(emu.ws_url(), "hello.wav", "token=secret-token-value");
+  Run run;
+  play(p, &run);
+  assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
+               "certificate");
+  GError *gerr = nullptr;
+  gchar *dbg = nullptr;
+  gst_message_parse_error(run.first(GST_MESSAGE_ERROR), &gerr, &dbg);
+  fail_unless(strstr(dbg, emu.ws_url().c_str() + strlen("wss://")) != nullptr,
+              "URL not named: %s", dbg);
+  fail_if(strstr(dbg, "secret-token-value") != nullptr, "token leaked: %s",
+          dbg);
+  g_error_free(gerr);
+  g_free(dbg);
+  fail_if(emu.sessions().size() == 1 && emu.sessions()[0].began,
+          "a session began over an untrusted connection");
+  gst_object_unref(p);
+}
+GST_END_TEST;
+#endif
+
 static void run_close_fault(int code,
                             const char *reason,
                             GQuark domain,
@@ -804,6 +857,10 @@ static Suite *sink_suite(void)
   tcase_add_test(tc, test_error_wrong_key_http);
   tcase_add_test(tc, test_error_wrong_key_close_1008);
   tcase_add_test(tc, test_error_connection_refused);
+  tcase_add_test(tc, test_error_dns_failure);
+#ifndef __SANITIZE_ADDRESS__
+  tcase_add_test(tc, test_error_tls_untrusted);
+#endif
   tcase_add_test(tc, test_error_close_codes);
   tcase_add_test(tc, test_error_dropped_connection);
   tcase_add_test(tc, test_warning_frame);

@@ -101,19 +101,6 @@ std::string keypool_token(const std::map<std::string, std::string> &headers,
 
 }  // namespace
 
-std::string builder_to_string(JsonBuilder *b)
-{
-  JsonNode *root = json_builder_get_root(b);
-  JsonGenerator *gen = json_generator_new();
-  json_generator_set_root(gen, root);
-  gchar *s = json_generator_to_data(gen, nullptr);
-  std::string out(s);
-  g_free(s);
-  g_object_unref(gen);
-  json_node_unref(root);
-  return out;
-}
-
 void Emulator::Impl::notify()
 {
   cond.notify_all();
@@ -469,8 +456,7 @@ bool Emulator::Impl::setup_server(std::string *error)
     GSocketAddress *local =
         g_socket_get_local_address(G_SOCKET(listeners->data), nullptr);
     if (local) {
-      bound_port =
-          g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
+      bound_port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
       g_object_unref(local);
     }
   }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "emulator.h"
+#include "json_text.h"
 #include "session_params.h"
 #include "turn_engine.h"
 
@@ -20,7 +21,6 @@
 namespace aai_emu
 {
 
-std::string builder_to_string(JsonBuilder *b);
 std::string keypool_reason(int status);
 
 /* What the upgrade handler decided, carried to the WebSocket callback. */

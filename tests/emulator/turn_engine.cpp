@@ -6,23 +6,12 @@
 
 #include <json-glib/json-glib.h>
 
+#include "json_text.h"
+
 namespace aai_emu
 {
 namespace
 {
-
-std::string to_json(JsonBuilder *b)
-{
-  JsonNode *root = json_builder_get_root(b);
-  JsonGenerator *gen = json_generator_new();
-  json_generator_set_root(gen, root);
-  gchar *s = json_generator_to_data(gen, nullptr);
-  std::string out(s);
-  g_free(s);
-  g_object_unref(gen);
-  json_node_unref(root);
-  return out;
-}
 
 /* whisper-rt reports non-speech tags as bare lowercase words in transcript
  * and words, and keeps the "[Tag]" form only in utterance (§6.4). */
@@ -131,7 +120,7 @@ void TurnEngine::emit_turn(size_t first,
     json_builder_add_string_value(b, speaker.c_str());
   }
   json_builder_end_object(b);
-  out->push_back(to_json(b));
+  out->push_back(builder_to_string(b));
   g_object_unref(b);
 }
 
@@ -217,7 +206,7 @@ bool TurnEngine::step_u3(int64_t t, std::vector<std::string> *out)
     json_builder_set_member_name(b, "confidence");
     json_builder_add_double_value(b, 0.97);
     json_builder_end_object(b);
-    out->push_back(to_json(b));
+    out->push_back(builder_to_string(b));
     g_object_unref(b);
     return true;
   }

@@ -636,34 +636,51 @@ std::string redact_url(const std::string &url)
   return joined ? joined.get() : kInvalidUrl;
 }
 
+namespace
+{
+/* The one list of parameters fixed for a session's lifetime (in URL
+ * order): calls @f(wire_name, a.field, b.field) for each. Sample rate and
+ * encoding come from caps; chunk_duration_ms is not sent but the frame
+ * size of a running session cannot change either. */
+template <typename A, typename B, typename F>
+void for_each_immutable(A &a, B &b, F &&f)
+{
+  f("speech_model", a.speech_model, b.speech_model);
+  f("sample_rate", a.sample_rate, b.sample_rate);
+  f("encoding", a.encoding, b.encoding);
+  f("language_detection", a.language_detection, b.language_detection);
+  f("inactivity_timeout", a.inactivity_timeout, b.inactivity_timeout);
+  f("speaker_labels", a.speaker_labels, b.speaker_labels);
+  f("max_speakers", a.max_speakers, b.max_speakers);
+  f("language", a.language, b.language);
+  f("webhook_url", a.webhook_url, b.webhook_url);
+  f("webhook_auth_header_name", a.webhook_auth_header_name,
+    b.webhook_auth_header_name);
+  f("webhook_auth_header_value", a.webhook_auth_header_value,
+    b.webhook_auth_header_value);
+  f("extra_params", a.extra_params, b.extra_params);
+  f(nullptr, a.chunk_duration_ms, b.chunk_duration_ms);
+}
+}  // namespace
+
 std::vector<std::string> immutable_changes(const Settings &a, const Settings &b)
 {
   std::vector<std::string> r;
-  if (a.speech_model != b.speech_model)
-    r.emplace_back("speech_model");
-  if (a.sample_rate != b.sample_rate)
-    r.emplace_back("sample_rate");
-  if (a.encoding != b.encoding)
-    r.emplace_back("encoding");
-  if (a.language_detection != b.language_detection)
-    r.emplace_back("language_detection");
-  if (a.inactivity_timeout != b.inactivity_timeout)
-    r.emplace_back("inactivity_timeout");
-  if (a.speaker_labels != b.speaker_labels)
-    r.emplace_back("speaker_labels");
-  if (a.max_speakers != b.max_speakers)
-    r.emplace_back("max_speakers");
-  if (a.language != b.language)
-    r.emplace_back("language");
-  if (a.webhook_url != b.webhook_url)
-    r.emplace_back("webhook_url");
-  if (a.webhook_auth_header_name != b.webhook_auth_header_name)
-    r.emplace_back("webhook_auth_header_name");
-  if (a.webhook_auth_header_value != b.webhook_auth_header_value)
-    r.emplace_back("webhook_auth_header_value");
-  if (a.extra_params != b.extra_params)
-    r.emplace_back("extra_params");
+  for_each_immutable(a, b,
+                     [&r](const char *name, const auto &x, const auto &y) {
+                       if (name && x != y)
+                         r.emplace_back(name);
+                     });
   return r;
+}
+
+Settings applied_settings(const Settings &running, const Settings &wanted)
+{
+  Settings out = wanted;
+  for_each_immutable(
+      out, running,
+      [](const char *, auto &mine, const auto &theirs) { mine = theirs; });
+  return out;
 }
 
 std::optional<std::string> update_configuration_message(const Settings &old_s,

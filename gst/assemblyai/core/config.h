@@ -13,7 +13,8 @@
 #include <utility>
 #include <vector>
 
-namespace aai {
+namespace aai
+{
 
 enum class Encoding { PcmS16le, PcmMulaw };
 
@@ -35,7 +36,8 @@ struct Settings {
   std::optional<int> min_turn_silence;                    /* ms, >= 0 */
   std::optional<int> max_turn_silence;                    /* ms, >= 0 */
   std::optional<double> vad_threshold;                    /* 0..1 */
-  std::optional<std::vector<std::string>> keyterms_prompt; /* <= 100 x <= 50 chars */
+  std::optional<std::vector<std::string>>
+      keyterms_prompt; /* <= 100 x <= 50 chars */
   std::optional<bool> language_detection;
   std::optional<int> inactivity_timeout; /* s, 5..3600 */
   std::optional<bool> speaker_labels;
@@ -92,8 +94,10 @@ enum class AuthMode {
  * ws:// or wss:// URL with a host and without a fragment, if its query is
  * malformed, or if validate(@s) fails (then @error is that message). Error
  * messages show @base only in redacted form. */
-std::string build_url(const std::string &base, const Settings &s,
-                      const std::string &query_token, std::string *error);
+std::string build_url(const std::string &base,
+                      const Settings &s,
+                      const std::string &query_token,
+                      std::string *error);
 
 /* Copy of @url safe to print: the values of token= and of
  * webhook_auth_header_value= (names matched case-insensitively, after
@@ -110,6 +114,12 @@ std::string redact_url(const std::string &url);
  * chunk_duration_ms is not a wire parameter and never appears. */
 std::vector<std::string> immutable_changes(const Settings &a,
                                            const Settings &b);
+
+/* What a running session has after UpdateConfiguration from @running
+ * toward @wanted: the mid-stream-changeable parameters of @wanted, every
+ * other one (the immutable_changes() list, sample rate, encoding and
+ * chunk_duration_ms) still that of @running. */
+Settings applied_settings(const Settings &running, const Settings &wanted);
 
 /* The UpdateConfiguration message (compact JSON, fields in the order
  * below) for the mid-stream-changeable
