@@ -22,7 +22,7 @@ packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libsoup-3.0-dev libjson-glib-dev glib-networking
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-x
+  gstreamer1.0-plugins-bad gstreamer1.0-x
   valgrind espeak-ng sox openssl nodejs npm
 )
 missing=()

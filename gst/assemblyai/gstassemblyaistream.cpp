@@ -80,6 +80,7 @@ bool Stream::start()
   failed_ = false;
   session_over_ = false;
   terminate_sent_ = false;
+  have_format_ = false;
   audio_sent_ = 0;
   if (props.token.empty() && props.effective_api_key().empty()) {
     GST_ELEMENT_ERROR_WITH_DETAILS(
@@ -138,6 +139,7 @@ bool Stream::set_caps(GstCaps *caps)
   }
   props.settings.sample_rate = rate;
   props.settings.encoding = enc;
+  have_format_ = true;
   return connect_locked();
 }
 
@@ -193,11 +195,14 @@ GstFlowReturn Stream::push(GstBuffer *buf, const GstSegment &segment)
     return GST_FLOW_ERROR;
   if (flushing_)
     return GST_FLOW_FLUSHING;
-  if (!session_ || !chunker_) {
+  if (!have_format_) {
     GST_ELEMENT_ERROR(owner_, CORE, NEGOTIATION, ("No caps before audio."),
                       ("Audio arrived before the stream format was known."));
     return GST_FLOW_NOT_NEGOTIATED;
   }
+  /* After end_session() or a flush, the next audio opens a new session. */
+  if (!session_ && !connect_locked())
+    return GST_FLOW_ERROR;
   const int bps = encoding_bytes_per_sample(active_.encoding);
   GstBuffer *clipped = gst_audio_buffer_clip(gst_buffer_ref(buf), &segment,
                                              active_.sample_rate, bps);
@@ -272,6 +277,31 @@ void Stream::drain()
                          props.terminate_timeout_ms),
                         ("The last turns may be missing; raise "
                          "terminate-timeout if the network is slow."));
+}
+
+void Stream::end_session()
+{
+  drain();
+  std::shared_ptr<Session> s;
+  {
+    std::lock_guard<std::mutex> l(lock_);
+    if (failed_ || flushing_)
+      return;
+    s = std::move(session_);
+    chunker_.reset();
+  }
+  if (s) {
+    s->detach();
+    s->shutdown();
+  }
+}
+
+void Stream::resume()
+{
+  std::lock_guard<std::mutex> l(lock_);
+  flushing_ = false;
+  session_over_ = false;
+  terminate_sent_ = false;
 }
 
 void Stream::set_flushing(bool flushing)
@@ -452,11 +482,16 @@ void Stream::on_server_event(const ServerEvent &ev, const std::string &raw)
       gst_structure_set(s, "session-duration-seconds", G_TYPE_INT64,
                         *te->session_duration_seconds, nullptr);
     post(s);
+    /* The hook runs before drain() can return, so whatever it queues
+     * comes before the EOS that follows the drain. */
+    if (on_event)
+      on_event(ev);
     {
       std::lock_guard<std::mutex> l(lock_);
       session_over_ = true;
     }
     cond_.notify_all();
+    return;
   } else if (const auto *w = std::get_if<WarningEvent>(&ev)) {
     GST_ELEMENT_WARNING_WITH_DETAILS(
         owner_, STREAM, FAILED, ("AssemblyAI warning: %s", w->warning.c_str()),

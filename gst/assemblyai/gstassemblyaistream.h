@@ -53,6 +53,12 @@ class Stream : public SessionListener
   /* EOS: send the last (padded) chunk and Terminate, then wait until
    * Termination, the end of the session, terminate-timeout or flushing. */
   void drain();
+  /* drain(), then let the session go: the next push() opens a new one
+   * (a segment or format change mid-stream, so words of the old session
+   * keep the old timeline). */
+  void end_session();
+  /* After a flush (stop() on FLUSH_START): the next push() reconnects. */
+  void resume();
   /* Flushing (basesink unlock/unlock_stop, state changes). */
   void set_flushing(bool flushing);
 
@@ -95,6 +101,7 @@ class Stream : public SessionListener
   std::unique_ptr<Timeline> timeline_;
   Settings active_; /* settings of the running session */
   std::string display_url_;
+  bool have_format_ = false; /* caps seen: push() may (re)connect */
   bool flushing_ = false;
   bool session_over_ = false; /* Termination received or session ended */
   bool failed_ = false;

@@ -15,10 +15,13 @@
 #include <gst/gst.h>
 
 #include "gstassemblyaisink.h"
+#include "gstassemblyaitranscriber.h"
 
 static gboolean plugin_init(GstPlugin *plugin)
 {
-  return GST_ELEMENT_REGISTER(assemblyaisink, plugin);
+  gboolean ok = GST_ELEMENT_REGISTER(assemblyaisink, plugin);
+  ok |= GST_ELEMENT_REGISTER(assemblyaitranscriber, plugin);
+  return ok;
 }
 
 GST_PLUGIN_DEFINE(GST_VERSION_MAJOR,
