@@ -72,18 +72,34 @@ void TextOutput::clear_queue_locked()
   queue_.clear();
 }
 
-void TextOutput::queue(Item &&item)
+bool TextOutput::accept_locked(Item &item)
 {
-  std::lock_guard<std::mutex> l(lock_);
   if (flushing_) {
     if (item.event)
       gst_event_unref(item.event);
-    return;
+    return false;
   }
   queue_.push_back(std::move(item));
   if (clock_id_)
     gst_clock_id_unschedule(clock_id_);
   cond_.notify_all();
+  return true;
+}
+
+void TextOutput::queue(Item &&item)
+{
+  std::lock_guard<std::mutex> l(lock_);
+  accept_locked(item);
+}
+
+void TextOutput::queue_events(const std::vector<GstEvent *> &events)
+{
+  std::lock_guard<std::mutex> l(lock_);
+  for (GstEvent *e : events) {
+    Item i(Item::Kind::Event);
+    i.event = e;
+    accept_locked(i);
+  }
 }
 
 void TextOutput::queue_event(GstEvent *event)
@@ -380,8 +396,8 @@ void TextOutput::push_text(const std::string &text,
            " too late and was shown later; raise the latency property "
            "(late-words counts them).",
            GST_TIME_ARGS(pts), GST_TIME_ARGS(position_ - pts)),
-          ("assemblyai/late-word", "original-pts", G_TYPE_UINT64, pts,
-           "new-pts", G_TYPE_UINT64, position_, nullptr));
+          ("original-pts", G_TYPE_UINT64, pts, "new-pts", G_TYPE_UINT64,
+           position_, nullptr));
     pts = position_;
   } else if (GST_CLOCK_TIME_IS_VALID(position_) && pts > position_) {
     push_gap_to(pts);

@@ -62,6 +62,9 @@ class TextOutput
   /* Queueing (any thread). Events are serialized downstream events; the
    * output takes ownership. A SEGMENT resets the position to its start. */
   void queue_event(GstEvent *event);
+  /* Several events at once: nothing (not even the preroll GAP) can come
+   * between them. */
+  void queue_events(const std::vector<GstEvent *> &events);
   void queue_word(const TimedWord &w);
   void queue_end_of_turn();
   void queue_speaker_change(const std::string &speaker);
@@ -93,6 +96,7 @@ class TextOutput
   static void task_func(gpointer user_data);
   void loop();
   void queue(Item &&item);
+  bool accept_locked(Item &item);
   void clear_queue_locked();
   /* Waits for an item or a GAP deadline; false when flushing. */
   bool wait_for_work(std::unique_lock<std::mutex> &l);

@@ -67,8 +67,8 @@
  * counted in #GstAssemblyAITranscriber:late-words (with a CORE/CLOCK
  * warning the first time); the largest delay seen is
  * #GstAssemblyAITranscriber:max-observed-delay, with a CORE/CLOCK warning
- * (details `assemblyai/excessive-delay`, field `new-observed-max-delay`)
- * when it exceeds latency + lateness.
+ * (details field `new-observed-max-delay`, guint ms) when it exceeds
+ * latency + lateness.
  *
  * Non-live input is paced to real time (the service expects audio no faster
  * than it is spoken); set pace=false to stream as fast as the service takes
@@ -220,12 +220,16 @@ static void for_each_output(GstAssemblyAITranscriberPrivate *p,
   fn(*p->captions);
 }
 
-/* Queues @event on both text pads (the caption pad gets a copy). */
+/* Queues @events, in order and together, on both text pads (the caption
+ * pad gets copies). */
 static void queue_event_both(GstAssemblyAITranscriberPrivate *p,
-                             GstEvent *event)
+                             std::vector<GstEvent *> events)
 {
-  p->captions->queue_event(gst_event_copy(event));
-  p->words->queue_event(event);
+  std::vector<GstEvent *> copies;
+  for (GstEvent *e : events)
+    copies.push_back(gst_event_copy(e));
+  p->captions->queue_events(copies);
+  p->words->queue_events(events);
 }
 
 static void update_output_timing(GstAssemblyAITranscriberPrivate *p)
@@ -288,8 +292,7 @@ static void observe_delay(GstAssemblyAITranscriber *self,
         ("A word arrived %u ms after its audio; latency + lateness is %u ms. "
          "Raise the latency property.",
          delay_ms, latency_ms + lateness_ms),
-        ("assemblyai/excessive-delay", "new-observed-max-delay", G_TYPE_UINT,
-         delay_ms, nullptr));
+        ("new-observed-max-delay", G_TYPE_UINT, delay_ms, nullptr));
   }
 }
 
@@ -336,7 +339,7 @@ static void dispatch(GstAssemblyAITranscriber *self, const aai::TextUpdate &u)
       std::lock_guard<std::mutex> l(p->lock);
       p->text.language_code = *u.language;
     }
-    queue_event_both(p, language_tag_event(*u.language));
+    queue_event_both(p, {language_tag_event(*u.language)});
   }
 }
 
@@ -556,9 +559,8 @@ static gboolean handle_segment(GstAssemblyAITranscriber *self, GstEvent *event)
   }
   GstEvent *oe = gst_event_new_segment(&out);
   gst_event_set_seqnum(oe, gst_event_get_seqnum(event));
-  queue_event_both(p, oe);
   /* Sticky order: the language tag follows the segment. */
-  queue_event_both(p, language_tag_event(lang));
+  queue_event_both(p, {oe, language_tag_event(lang)});
   return TRUE;
 }
 
@@ -568,7 +570,7 @@ static gboolean handle_eos(GstAssemblyAITranscriber *self, GstEvent *event)
   p->stream.drain();
   finish_session(self);
   guint32 seqnum = gst_event_get_seqnum(event);
-  queue_event_both(p, event);
+  queue_event_both(p, {event});
   bool pushed = true;
   for_each_output(p, [&pushed](aai::TextOutput &o) {
     pushed = o.wait_eos_pushed() && pushed;
@@ -632,7 +634,7 @@ static gboolean gst_assemblyai_transcriber_sink_event(GstPad *pad,
       return TRUE;
     default:
       if (GST_EVENT_IS_SERIALIZED(event) && GST_EVENT_IS_DOWNSTREAM(event)) {
-        queue_event_both(p, event);
+        queue_event_both(p, {event});
         return TRUE;
       }
       return gst_pad_event_default(pad, parent, event);

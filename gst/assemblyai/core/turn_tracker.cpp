@@ -108,8 +108,9 @@ void TurnTracker::release_held(TextUpdate *u)
   if (!held_)
     return;
   /* The formatted version did not come: show the words as they are. */
-  emit_words(held_->words, 0, held_->words.size(), held_->speaker_label,
-             &u->captions, &caption_speaker_);
+  if (!(opts_.filter_non_speech && turn_is_only_tags()))
+    emit_words(held_->words, 0, held_->words.size(), held_->speaker_label,
+               &u->captions, &caption_speaker_);
   u->captions.push_back(end_of_turn_item());
   held_.reset();
 }
@@ -186,10 +187,13 @@ TextUpdate TurnTracker::finish()
     /* The session ended inside a turn: its words, final or not, are the
      * best text there will ever be for that audio. */
     const TurnEvent &t = *last_;
-    emit_words(t.words, words_done_, t.words.size(), t.speaker_label, &u.words,
-               &word_speaker_);
-    emit_words(t.words, opts_.await_formatted ? 0 : captions_done_,
-               t.words.size(), t.speaker_label, &u.captions, &caption_speaker_);
+    if (!(opts_.filter_non_speech && turn_is_only_tags())) {
+      emit_words(t.words, words_done_, t.words.size(), t.speaker_label,
+                 &u.words, &word_speaker_);
+      emit_words(t.words, opts_.await_formatted ? 0 : captions_done_,
+                 t.words.size(), t.speaker_label, &u.captions,
+                 &caption_speaker_);
+    }
     words_done_ = captions_done_ = t.words.size();
     u.words.push_back(end_of_turn_item());
     u.captions.push_back(end_of_turn_item());
