@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job: transcribe a sample with a real pipeline and print every
-# turn. With ASSEMBLYAI_API_KEY set it talks to the real service; without,
+# The main job: transcribe a sample with a real pipeline into SubRip
+# captions (build/<name>.srt) and print every turn. With ASSEMBLYAI_API_KEY set it talks to the real service; without,
 # to the bundled emulator (started here on 127.0.0.1, stopped at the end).
 #
 #   scripts/demo.sh [WAV]      default: tests/data/hello.wav
@@ -33,7 +33,17 @@ else
   export GIO_USE_PROXY_RESOLVER=dummy
 fi
 
-# sync=true (the default) streams the file in real time, as the service wants.
+# The transcriber paces the file to real time (as the service expects),
+# posts every turn on the bus (-m, printed below) and writes the caption
+# cues as SubRip subtitles.
+srt="build/$(basename "${wav%.wav}").srt"
+set +e
 gst-launch-1.0 -m filesrc location="$wav" ! wavparse ! audioconvert ! \
-  audioresample ! assemblyaisink "${props[@]}" 2>&1 |
+  audioresample ! assemblyaitranscriber name=t format-turns=true "${props[@]}" \
+  t.caption_src ! srtenc ! filesink location="$srt" 2>&1 |
   python3 scripts/print-turns.py
+status=("${PIPESTATUS[@]}")
+set -e
+[ "${status[0]}" -eq 0 ] && [ "${status[1]}" -eq 0 ] || exit 1
+echo "demo: captions written to $srt:"
+cat "$srt"
