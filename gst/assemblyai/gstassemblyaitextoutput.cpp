@@ -138,27 +138,24 @@ bool TextOutput::set_active(bool active)
     }
     return gst_pad_start_task(pad_, task_func, this, nullptr);
   }
-  {
-    std::lock_guard<std::mutex> l(lock_);
-    flushing_ = true;
-    clear_queue_locked();
-    if (clock_id_)
-      gst_clock_id_unschedule(clock_id_);
-    cond_.notify_all();
-  }
+  start_flushing();
   return gst_pad_stop_task(pad_);
+}
+
+void TextOutput::start_flushing()
+{
+  /* Drops what is queued and wakes the task wherever it waits. */
+  std::lock_guard<std::mutex> l(lock_);
+  flushing_ = true;
+  clear_queue_locked();
+  if (clock_id_)
+    gst_clock_id_unschedule(clock_id_);
+  cond_.notify_all();
 }
 
 void TextOutput::flush_start()
 {
-  {
-    std::lock_guard<std::mutex> l(lock_);
-    flushing_ = true;
-    clear_queue_locked();
-    if (clock_id_)
-      gst_clock_id_unschedule(clock_id_);
-    cond_.notify_all();
-  }
+  start_flushing();
   /* Unblocks a push stuck downstream, then waits for the loop to leave. */
   gst_pad_push_event(pad_, gst_event_new_flush_start());
   gst_pad_pause_task(pad_);

@@ -641,23 +641,29 @@ static gboolean gst_assemblyai_transcriber_sink_event(GstPad *pad,
   }
 }
 
+/* Answers a CAPS query with @pad's template caps (and the filter). */
+static void answer_caps_from_template(GstPad *pad, GstQuery *query)
+{
+  GstCaps *filter, *tmpl = gst_pad_get_pad_template_caps(pad);
+  gst_query_parse_caps(query, &filter);
+  GstCaps *res =
+      filter ? gst_caps_intersect_full(filter, tmpl, GST_CAPS_INTERSECT_FIRST)
+             : gst_caps_ref(tmpl);
+  gst_query_set_caps_result(query, res);
+  gst_caps_unref(res);
+  gst_caps_unref(tmpl);
+}
+
 static gboolean gst_assemblyai_transcriber_sink_query(GstPad *pad,
                                                       GstObject *parent,
                                                       GstQuery *query)
 {
   switch (GST_QUERY_TYPE(query)) {
-    case GST_QUERY_CAPS: {
-      /* Audio caps come from the template, not from the text side. */
-      GstCaps *filter, *tmpl = gst_pad_get_pad_template_caps(pad);
-      gst_query_parse_caps(query, &filter);
-      GstCaps *res = filter ? gst_caps_intersect_full(filter, tmpl,
-                                                      GST_CAPS_INTERSECT_FIRST)
-                            : gst_caps_ref(tmpl);
-      gst_query_set_caps_result(query, res);
-      gst_caps_unref(res);
-      gst_caps_unref(tmpl);
+    case GST_QUERY_CAPS:
+      /* Each side's caps come from its own template, never from the
+       * other side (audio in, text out). */
+      answer_caps_from_template(pad, query);
       return TRUE;
-    }
     case GST_QUERY_ACCEPT_CAPS: {
       GstCaps *caps, *tmpl = gst_pad_get_pad_template_caps(pad);
       gst_query_parse_accept_caps(query, &caps);
@@ -708,17 +714,11 @@ static gboolean gst_assemblyai_transcriber_src_query(GstPad *pad,
       }
       return TRUE;
     }
-    case GST_QUERY_CAPS: {
-      GstCaps *filter, *tmpl = gst_pad_get_pad_template_caps(pad);
-      gst_query_parse_caps(query, &filter);
-      GstCaps *res = filter ? gst_caps_intersect_full(filter, tmpl,
-                                                      GST_CAPS_INTERSECT_FIRST)
-                            : gst_caps_ref(tmpl);
-      gst_query_set_caps_result(query, res);
-      gst_caps_unref(res);
-      gst_caps_unref(tmpl);
+    case GST_QUERY_CAPS:
+      /* Each side's caps come from its own template, never from the
+       * other side (audio in, text out). */
+      answer_caps_from_template(pad, query);
       return TRUE;
-    }
     default:
       return gst_pad_query_default(pad, parent, query);
   }
