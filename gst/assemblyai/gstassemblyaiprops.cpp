@@ -13,19 +13,6 @@ namespace aai
 
 namespace
 {
-constexpr GParamFlags kRW = static_cast<GParamFlags>(
-    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
-/* Session parameters the service can change mid-stream: setting them in
- * PLAYING sends UpdateConfiguration. */
-constexpr GParamFlags kRWLive = static_cast<GParamFlags>(
-    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
-/* Secrets: write-only, so gst-inspect, deep-notify (gst-launch -v) and
- * debug dumps can never show them. */
-constexpr GParamFlags kSecret = static_cast<GParamFlags>(
-    G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
-constexpr GParamFlags kRO =
-    static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
 std::optional<std::string> opt_string(const GValue *v)
 {
   const char *s = g_value_get_string(v);

@@ -56,6 +56,20 @@ G_END_DECLS
 namespace aai
 {
 
+/* Property flags both elements use. */
+constexpr GParamFlags kRW = static_cast<GParamFlags>(
+    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+/* Settable in PLAYING (session parameters the service can change mid-stream
+ * go out as UpdateConfiguration). */
+constexpr GParamFlags kRWLive = static_cast<GParamFlags>(
+    G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+/* Secrets: write-only, so gst-inspect, deep-notify (gst-launch -v) and
+ * debug dumps can never show them. */
+constexpr GParamFlags kSecret = static_cast<GParamFlags>(
+    G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+constexpr GParamFlags kRO =
+    static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
 /* Everything the shared properties configure. Guarded by the owner's lock. */
 struct SharedProps {
   std::string url = ASSEMBLYAI_DEFAULT_URL;

@@ -104,9 +104,7 @@ void TextOutput::queue_events(const std::vector<GstEvent *> &events)
 
 void TextOutput::queue_event(GstEvent *event)
 {
-  Item i(Item::Kind::Event);
-  i.event = event;
-  queue(std::move(i));
+  queue_events({event});
 }
 
 void TextOutput::queue_word(const TimedWord &w)
@@ -172,7 +170,6 @@ void TextOutput::flush_stop()
     std::lock_guard<std::mutex> l(lock_);
     flushing_ = false;
     eos_pushed_ = false;
-    open_cue_start_.reset();
   }
   gst_pad_push_event(pad_, gst_event_new_flush_stop(TRUE));
   gst_pad_start_task(pad_, task_func, this, nullptr);
@@ -208,8 +205,10 @@ std::optional<GstClockTime> TextOutput::gap_deadline_locked(
   GstClockTime t = position_ + kGapStep;
   /* Never declare the time of an open caption cue empty; its own
    * deadline closes it early instead. */
-  if (open_cue_start_ && *open_cue_start_ < t)
-    t = std::max(*open_cue_start_, position_);
+  std::optional<GstClockTime> cue =
+      captions_ ? captions_->open_cue_start() : std::nullopt;
+  if (cue && *cue < t)
+    t = std::max(*cue, position_);
   GstClockTime rt = gst_segment_to_running_time(&segment_, GST_FORMAT_TIME, t);
   if (!GST_CLOCK_TIME_IS_VALID(rt))
     return std::nullopt;
@@ -421,9 +420,6 @@ void TextOutput::push_cues(const std::vector<CaptionCue> &cues)
 {
   for (const CaptionCue &c : cues)
     push_text(c.text, c.start, c.duration, false);
-  std::lock_guard<std::mutex> l(lock_);
-  open_cue_start_ =
-      captions_ ? captions_->open_cue_start() : std::optional<GstClockTime>();
 }
 
 bool TextOutput::check_flow(GstFlowReturn ret)

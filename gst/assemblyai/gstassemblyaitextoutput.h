@@ -133,7 +133,6 @@ class TextOutput
   bool preroll_gap_ = false; /* a GAP to push once the queue is empty */
   bool downstream_eos_ = false;
   std::unique_ptr<CaptionBuilder> captions_;
-  std::optional<GstClockTime> open_cue_start_; /* read under lock_ */
 
   std::atomic<uint64_t> late_words_{0};
 };

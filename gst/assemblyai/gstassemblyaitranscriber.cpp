@@ -169,7 +169,6 @@ struct GstAssemblyAITranscriberPrivate {
   GstCaps *caps = nullptr; /* current input caps */
   bool upstream_live = false;
   GstClockTime upstream_min = 0;
-  bool delay_warned = false;
 
   /* Pacing of non-live input (streaming thread waits on the clock). */
   std::mutex pace_lock;
@@ -906,7 +905,6 @@ static GstStateChangeReturn gst_assemblyai_transcriber_change_state(
         std::lock_guard<std::mutex> l(p->lock);
         gst_segment_init(&p->segment, GST_FORMAT_TIME);
         gst_caps_replace(&p->caps, nullptr);
-        p->delay_warned = false;
       }
       p->max_observed_delay_ms.store(0);
       set_pace_state(p, false, false);
@@ -972,12 +970,6 @@ static void gst_assemblyai_transcriber_finalize(GObject *object)
 
 static void install_text_properties(GObjectClass *k)
 {
-  const auto rw = static_cast<GParamFlags>(
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
-  const auto rw_live = static_cast<GParamFlags>(
-      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
-  const auto ro =
-      static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   /**
    * GstAssemblyAITranscriber:latency:
    *
@@ -990,7 +982,7 @@ static void install_text_properties(GObjectClass *k)
       g_param_spec_uint("latency", "Latency",
                         "Milliseconds allowed for a word to come back (added "
                         "to the pipeline latency with a live upstream)",
-                        0, G_MAXUINT, DEFAULT_LATENCY_MS, rw_live));
+                        0, G_MAXUINT, DEFAULT_LATENCY_MS, aai::kRWLive));
   /**
    * GstAssemblyAITranscriber:lateness:
    *
@@ -1003,7 +995,7 @@ static void install_text_properties(GObjectClass *k)
       g_param_spec_uint("lateness", "Lateness",
                         "Milliseconds by which the text is shifted later "
                         "than its audio (output segment base)",
-                        0, G_MAXUINT, DEFAULT_LATENESS_MS, rw));
+                        0, G_MAXUINT, DEFAULT_LATENESS_MS, aai::kRW));
   g_object_class_install_property(
       k, PROP_LANGUAGE_CODE,
       g_param_spec_string(
@@ -1011,54 +1003,54 @@ static void install_text_properties(GObjectClass *k)
           "Language of the text, as the GST_TAG_LANGUAGE_CODE tag on both "
           "text pads (replaced by the detected language with "
           "language-detection)",
-          DEFAULT_LANGUAGE_CODE, rw));
+          DEFAULT_LANGUAGE_CODE, aai::kRW));
   g_object_class_install_property(
       k, PROP_PACE,
       g_param_spec_boolean(
           "pace", "Pace",
           "Send non-live input in real time, as the service expects (FALSE: "
           "as fast as the service takes it)",
-          TRUE, rw));
+          TRUE, aai::kRW));
   g_object_class_install_property(
       k, PROP_FILTER_NON_SPEECH,
       g_param_spec_boolean("filter-non-speech", "Filter non-speech",
                            "Drop tags such as [Silence] and [Music] from the "
                            "text outputs",
-                           FALSE, rw));
+                           FALSE, aai::kRW));
   g_object_class_install_property(
       k, PROP_CAPTION_CHARS_PER_LINE,
       g_param_spec_uint("caption-chars-per-line", "Caption characters per line",
                         "Characters per caption line (a longer word gets a "
                         "line of its own)",
-                        8, 255, DEFAULT_CHARS_PER_LINE, rw));
+                        8, 255, DEFAULT_CHARS_PER_LINE, aai::kRW));
   g_object_class_install_property(
       k, PROP_CAPTION_LINES,
       g_param_spec_uint("caption-lines", "Caption lines",
                         "Lines per caption cue", 1, 10, DEFAULT_CAPTION_LINES,
-                        rw));
+                        aai::kRW));
   g_object_class_install_property(
       k, PROP_CAPTION_MIN_DURATION,
       g_param_spec_uint("caption-min-duration", "Caption minimum duration",
                         "Milliseconds a cue is shown at least (never into the "
                         "next cue of the same turn)",
-                        0, 60000, DEFAULT_CAPTION_MIN_MS, rw));
+                        0, 60000, DEFAULT_CAPTION_MIN_MS, aai::kRW));
   g_object_class_install_property(
       k, PROP_CAPTION_MAX_DURATION,
       g_param_spec_uint("caption-max-duration", "Caption maximum duration",
                         "Milliseconds a cue may span at most", 500, 600000,
-                        DEFAULT_CAPTION_MAX_MS, rw));
+                        DEFAULT_CAPTION_MAX_MS, aai::kRW));
   g_object_class_install_property(
       k, PROP_MAX_OBSERVED_DELAY,
       g_param_spec_uint("max-observed-delay", "Maximum observed delay",
                         "Largest delay (ms) seen between a word's audio and "
                         "the word, while audio runs in real time",
-                        0, G_MAXUINT, 0, ro));
+                        0, G_MAXUINT, 0, aai::kRO));
   g_object_class_install_property(
       k, PROP_LATE_WORDS,
       g_param_spec_uint64("late-words", "Late words",
                           "Words that arrived after their deadline and were "
                           "restamped to the earliest free position",
-                          0, G_MAXUINT64, 0, ro));
+                          0, G_MAXUINT64, 0, aai::kRO));
 }
 
 static void gst_assemblyai_transcriber_class_init(
