@@ -22,6 +22,22 @@ std::optional<std::string> opt_string(const GValue *v)
 }
 }  // namespace
 
+/* Only the schemes that carry a key: a temporary token always travels as
+ * ?token= (token, token-url, request-token). */
+GType auth_scheme_type_once()
+{
+  static const GEnumValue values[] = {
+      {static_cast<gint>(AuthMode::RawHeader),
+       "Authorization: <key> (AssemblyAI)", "raw"},
+      {static_cast<gint>(AuthMode::Bearer),
+       "Authorization: Bearer <key> (KeyPool team token)", "bearer"},
+      {static_cast<gint>(AuthMode::Subprotocol),
+       "Sec-WebSocket-Protocol: keypool-token.<key> (KeyPool WebSocket)",
+       "subprotocol"},
+      {0, nullptr, nullptr}};
+  return g_enum_register_static("GstAssemblyAIAuthScheme", values);
+}
+
 SharedProps::SharedProps()
 {
   settings.speech_model = ASSEMBLYAI_DEFAULT_SPEECH_MODEL;
@@ -37,6 +53,8 @@ std::string SharedProps::effective_api_key() const
 
 void install_shared_properties(GObjectClass *k)
 {
+  gst_type_mark_as_plugin_api(GST_TYPE_ASSEMBLYAI_AUTH_SCHEME,
+                              static_cast<GstPluginAPIFlags>(0));
   g_object_class_install_property(
       k, PROP_URL,
       g_param_spec_string(
@@ -190,6 +208,80 @@ void install_shared_properties(GObjectClass *k)
           static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                                    GST_PARAM_MUTABLE_PLAYING)));
   g_object_class_install_property(
+      k, PROP_TOKEN_URL,
+      g_param_spec_string(
+          "token-url", "Token URL",
+          "Mint a fresh temporary token here before every connection, e.g. "
+          "https://streaming.assemblyai.com/v3/token or a KeyPool "
+          ".../v1/assemblyai/v3/token (the key goes in the header "
+          "auth-scheme names; the token in ?token=)",
+          nullptr, kRW));
+  g_object_class_install_property(
+      k, PROP_AUTH_SCHEME,
+      g_param_spec_enum(
+          "auth-scheme", "Auth scheme",
+          "How api-key is presented: raw Authorization header (AssemblyAI), "
+          "Bearer (KeyPool), or the keypool-token.<key> WebSocket subprotocol",
+          GST_TYPE_ASSEMBLYAI_AUTH_SCHEME,
+          static_cast<gint>(AuthMode::RawHeader), kRW));
+  g_object_class_install_property(
+      k, PROP_MAX_SESSION_DURATION,
+      g_param_spec_uint(
+          "max-session-duration", "Max session duration",
+          "Seconds, 60..10800, asked for in tokens minted at token-url "
+          "(max_session_duration_seconds; 0 = the service's 3 hours)",
+          0, 10800, 0, kRW));
+  g_object_class_install_property(
+      k, PROP_PROXY,
+      g_param_spec_string(
+          "proxy", "Proxy",
+          "Proxy URI (http://host:port, socks5://host:port, direct:// for "
+          "none); empty = the environment's proxy settings",
+          nullptr, kRW));
+  g_object_class_install_property(
+      k, PROP_TLS_CA_FILE,
+      g_param_spec_string(
+          "tls-ca-file", "TLS CA file",
+          "PEM file of CA certificates to trust for the service, in addition "
+          "to the system's",
+          nullptr, kRW));
+  g_object_class_install_property(
+      k, PROP_TLS_STRICT,
+      g_param_spec_boolean(
+          "tls-strict", "Strict TLS",
+          "Refuse servers whose certificate does not verify (FALSE accepts "
+          "any certificate: for testing only)",
+          TRUE, kRW));
+  g_object_class_install_property(
+      k, PROP_SEND_TIMEOUT,
+      g_param_spec_uint(
+          "send-timeout", "Send timeout",
+          "Milliseconds the connection may make no progress sending before it "
+          "is declared dead and replaced (0 = never)",
+          0, G_MAXUINT, ASSEMBLYAI_DEFAULT_SEND_TIMEOUT, kRW));
+  g_object_class_install_property(
+      k, PROP_RECONNECT_ATTEMPTS,
+      g_param_spec_int(
+          "reconnect-attempts", "Reconnect attempts",
+          "Attempts to reconnect after a dropped connection or a retryable "
+          "close before failing (-1 = forever, 0 = never)",
+          -1, G_MAXINT, ASSEMBLYAI_DEFAULT_RECONNECT_ATTEMPTS, kRW));
+  g_object_class_install_property(
+      k, PROP_RECONNECT_MAX_BACKOFF,
+      g_param_spec_uint(
+          "reconnect-max-backoff", "Maximum reconnect backoff",
+          "Longest wait in ms between reconnection attempts (the wait doubles "
+          "from 0.5 s, with jitter)",
+          1, G_MAXUINT, ASSEMBLYAI_DEFAULT_RECONNECT_MAX_BACKOFF, kRW));
+  g_object_class_install_property(
+      k, PROP_REPLAY_BUFFER,
+      g_param_spec_uint(
+          "replay-buffer", "Replay buffer",
+          "Milliseconds of audio kept to send again after a reconnection "
+          "(the audio since the last completed turn, and audio arriving "
+          "during the outage)",
+          0, G_MAXUINT, ASSEMBLYAI_DEFAULT_REPLAY_BUFFER, kRW));
+  g_object_class_install_property(
       k, PROP_SESSION_ID,
       g_param_spec_string("session-id", "Session id",
                           "Id of the current session (from Begin), NULL before",
@@ -198,8 +290,15 @@ void install_shared_properties(GObjectClass *k)
       k, PROP_AUDIO_SENT,
       g_param_spec_uint64(
           "audio-sent", "Audio sent",
-          "Bytes of audio sent to the service in the current session", 0,
-          G_MAXUINT64, 0, kRO));
+          "Bytes of audio sent to the service in this stream (replayed "
+          "audio counts again)",
+          0, G_MAXUINT64, 0, kRO));
+  g_object_class_install_property(
+      k, PROP_RECONNECTS,
+      g_param_spec_uint("reconnects", "Reconnects",
+                        "Sessions opened to continue the stream (reconnections "
+                        "and rollovers)",
+                        0, G_MAXUINT, 0, kRO));
 }
 
 bool set_shared_property(SharedProps &p, guint id, const GValue *v)
@@ -323,6 +422,42 @@ bool set_shared_property(SharedProps &p, guint id, const GValue *v)
     case PROP_POST_PARTIALS:
       p.post_partials = g_value_get_boolean(v) != FALSE;
       return true;
+    case PROP_TOKEN_URL: {
+      const char *u = g_value_get_string(v);
+      p.token_url = u ? u : "";
+      return true;
+    }
+    case PROP_AUTH_SCHEME:
+      p.auth_scheme = static_cast<AuthMode>(g_value_get_enum(v));
+      return true;
+    case PROP_MAX_SESSION_DURATION:
+      p.max_session_duration_s = g_value_get_uint(v);
+      return true;
+    case PROP_PROXY: {
+      const char *u = g_value_get_string(v);
+      p.proxy = u ? u : "";
+      return true;
+    }
+    case PROP_TLS_CA_FILE: {
+      const char *f = g_value_get_string(v);
+      p.tls_ca_file = f ? f : "";
+      return true;
+    }
+    case PROP_TLS_STRICT:
+      p.tls_strict = g_value_get_boolean(v) != FALSE;
+      return true;
+    case PROP_SEND_TIMEOUT:
+      p.send_timeout_ms = g_value_get_uint(v);
+      return true;
+    case PROP_RECONNECT_ATTEMPTS:
+      p.reconnect_attempts = g_value_get_int(v);
+      return true;
+    case PROP_RECONNECT_MAX_BACKOFF:
+      p.reconnect_max_backoff_ms = g_value_get_uint(v);
+      return true;
+    case PROP_REPLAY_BUFFER:
+      p.replay_ms = g_value_get_uint(v);
+      return true;
     default:
       return false;
   }
@@ -408,9 +543,59 @@ bool get_shared_property(const SharedProps &p, guint id, GValue *v)
     case PROP_POST_PARTIALS:
       g_value_set_boolean(v, p.post_partials);
       return true;
+    case PROP_TOKEN_URL:
+      g_value_set_string(v,
+                         p.token_url.empty() ? nullptr : p.token_url.c_str());
+      return true;
+    case PROP_AUTH_SCHEME:
+      g_value_set_enum(v, static_cast<gint>(p.auth_scheme));
+      return true;
+    case PROP_MAX_SESSION_DURATION:
+      g_value_set_uint(v, p.max_session_duration_s);
+      return true;
+    case PROP_PROXY: {
+      /* A proxy password is a secret too: never readable back. */
+      GUri *u = p.proxy.empty()
+                    ? nullptr
+                    : g_uri_parse(p.proxy.c_str(), G_URI_FLAGS_NONE, nullptr);
+      if (u) {
+        g_value_take_string(v, g_uri_to_string_partial(u, G_URI_HIDE_PASSWORD));
+        g_uri_unref(u);
+      } else {
+        g_value_set_string(v, p.proxy.empty() ? nullptr : "<invalid>");
+      }
+      return true;
+    }
+    case PROP_TLS_CA_FILE:
+      g_value_set_string(
+          v, p.tls_ca_file.empty() ? nullptr : p.tls_ca_file.c_str());
+      return true;
+    case PROP_TLS_STRICT:
+      g_value_set_boolean(v, p.tls_strict);
+      return true;
+    case PROP_SEND_TIMEOUT:
+      g_value_set_uint(v, p.send_timeout_ms);
+      return true;
+    case PROP_RECONNECT_ATTEMPTS:
+      g_value_set_int(v, p.reconnect_attempts);
+      return true;
+    case PROP_RECONNECT_MAX_BACKOFF:
+      g_value_set_uint(v, p.reconnect_max_backoff_ms);
+      return true;
+    case PROP_REPLAY_BUFFER:
+      g_value_set_uint(v, p.replay_ms);
+      return true;
     default:
       return false;
   }
 }
 
 }  // namespace aai
+
+GType gst_assemblyai_auth_scheme_get_type(void)
+{
+  static gsize type = 0;
+  if (g_once_init_enter(&type))
+    g_once_init_leave(&type, aai::auth_scheme_type_once());
+  return static_cast<GType>(type);
+}

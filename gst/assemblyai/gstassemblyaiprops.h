@@ -39,8 +39,19 @@ enum {
   PROP_TERMINATE_TIMEOUT,
   PROP_POST_MESSAGES,
   PROP_POST_PARTIALS,
+  PROP_TOKEN_URL,
+  PROP_AUTH_SCHEME,
+  PROP_MAX_SESSION_DURATION,
+  PROP_PROXY,
+  PROP_TLS_CA_FILE,
+  PROP_TLS_STRICT,
+  PROP_SEND_TIMEOUT,
+  PROP_RECONNECT_ATTEMPTS,
+  PROP_RECONNECT_MAX_BACKOFF,
+  PROP_REPLAY_BUFFER,
   PROP_SESSION_ID,
   PROP_AUDIO_SENT,
+  PROP_RECONNECTS,
   PROP_SHARED_LAST /* element-specific properties start here */
 };
 
@@ -52,6 +63,16 @@ G_END_DECLS
 #define ASSEMBLYAI_DEFAULT_CHUNK_DURATION 50u
 #define ASSEMBLYAI_DEFAULT_TERMINATE_TIMEOUT 5000u
 #define ASSEMBLYAI_API_KEY_ENV "ASSEMBLYAI_API_KEY"
+#define ASSEMBLYAI_DEFAULT_SEND_TIMEOUT 10000u
+#define ASSEMBLYAI_DEFAULT_RECONNECT_ATTEMPTS 10
+#define ASSEMBLYAI_DEFAULT_RECONNECT_MAX_BACKOFF 30000u
+#define ASSEMBLYAI_DEFAULT_REPLAY_BUFFER 60000u
+/* Lifetime of a minted token before it opens its session (1..600 s). */
+#define ASSEMBLYAI_TOKEN_EXPIRES_IN 60
+
+/* The auth-scheme enum (GstAssemblyAIAuthScheme). */
+GType gst_assemblyai_auth_scheme_get_type(void);
+#define GST_TYPE_ASSEMBLYAI_AUTH_SCHEME (gst_assemblyai_auth_scheme_get_type())
 
 namespace aai
 {
@@ -79,6 +100,17 @@ struct SharedProps {
   unsigned terminate_timeout_ms = ASSEMBLYAI_DEFAULT_TERMINATE_TIMEOUT;
   bool post_messages = true;
   bool post_partials = true;
+  std::string token_url; /* mint a temporary token before each session */
+  /* How the key reaches the service (RawHeader, Bearer or Subprotocol). */
+  AuthMode auth_scheme = AuthMode::RawHeader;
+  unsigned max_session_duration_s = 0; /* for minted tokens; 0 = not sent */
+  std::string proxy;                   /* "" = the environment's settings */
+  std::string tls_ca_file;
+  bool tls_strict = true;
+  unsigned send_timeout_ms = ASSEMBLYAI_DEFAULT_SEND_TIMEOUT;
+  int reconnect_attempts = ASSEMBLYAI_DEFAULT_RECONNECT_ATTEMPTS;
+  unsigned reconnect_max_backoff_ms = ASSEMBLYAI_DEFAULT_RECONNECT_MAX_BACKOFF;
+  unsigned replay_ms = ASSEMBLYAI_DEFAULT_REPLAY_BUFFER;
   Settings settings; /* session parameters */
 
   SharedProps();
@@ -86,15 +118,18 @@ struct SharedProps {
   std::string effective_api_key() const;
 };
 
-/* Installs the shared properties (IDs PROP_URL..PROP_AUDIO_SENT). */
+/* Registers GstAssemblyAIAuthScheme (use GST_TYPE_ASSEMBLYAI_AUTH_SCHEME). */
+GType auth_scheme_type_once();
+
+/* Installs the shared properties (IDs PROP_URL..PROP_RECONNECTS). */
 void install_shared_properties(GObjectClass *klass);
 
 /* Applies a set; returns false if @prop_id is not a shared property. */
 bool set_shared_property(SharedProps &props,
                          guint prop_id,
                          const GValue *value);
-/* Reads a readable shared property other than session-id/audio-sent (the
- * element fills those from its live session). */
+/* Reads a readable shared property other than session-id, audio-sent and
+ * reconnects (the element fills those from its live stream). */
 bool get_shared_property(const SharedProps &props,
                          guint prop_id,
                          GValue *value);

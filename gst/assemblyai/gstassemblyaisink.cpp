@@ -119,7 +119,7 @@ struct _GstAssemblyAISink {
   gboolean warned_caps;
 };
 
-enum { SIGNAL_FORCE_ENDPOINT, LAST_SIGNAL };
+enum { SIGNAL_FORCE_ENDPOINT, SIGNAL_REQUEST_TOKEN, LAST_SIGNAL };
 static guint sink_signals[LAST_SIGNAL];
 
 static GstStaticPadTemplate sink_template =
@@ -172,6 +172,10 @@ static void gst_assemblyai_sink_get_property(GObject *object,
     g_value_set_uint64(value, st.audio_sent());
     return;
   }
+  if (prop_id == PROP_RECONNECTS) {
+    g_value_set_uint(value, st.reconnects());
+    return;
+  }
   std::lock_guard<std::mutex> l(st.lock());
   if (!aai::get_shared_property(st.props, prop_id, value))
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -212,6 +216,10 @@ static gboolean gst_assemblyai_sink_stop(GstBaseSink *sink)
 
 static gboolean gst_assemblyai_sink_set_caps(GstBaseSink *sink, GstCaps *caps)
 {
+  /* A live source cannot wait out an outage; a file can (no audio lost). */
+  gboolean live = FALSE, upstream_live = FALSE;
+  gst_base_sink_query_latency(sink, &live, &upstream_live, nullptr, nullptr);
+  GST_ASSEMBLYAI_SINK(sink)->priv->stream.set_live(upstream_live);
   return GST_ASSEMBLYAI_SINK(sink)->priv->stream.set_caps(caps);
 }
 
@@ -308,6 +316,21 @@ static void gst_assemblyai_sink_class_init(GstAssemblyAISinkClass *klass)
       G_CALLBACK(gst_assemblyai_sink_force_endpoint), nullptr, nullptr, nullptr,
       G_TYPE_NONE, 0);
 
+  /**
+   * GstAssemblyAISink::request-token:
+   *
+   * Emitted before every connection (the first, each reconnection and each
+   * rollover) when a handler is connected; the handler returns a fresh
+   * single-use temporary token (a newly allocated string), minted wherever
+   * the application keeps its key. It runs on a worker thread and may
+   * block. Returning %NULL is an error (RESOURCE/NOT_AUTHORIZED).
+   *
+   * Returns: (transfer full) (nullable): the token
+   */
+  sink_signals[SIGNAL_REQUEST_TOKEN] = g_signal_new(
+      "request-token", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+      g_signal_accumulator_first_wins, nullptr, nullptr, G_TYPE_STRING, 0);
+
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_set_static_metadata(
       element_class, "AssemblyAI speech-to-text sink",
@@ -335,6 +358,8 @@ static void gst_assemblyai_sink_class_init(GstAssemblyAISinkClass *klass)
 static void gst_assemblyai_sink_init(GstAssemblyAISink *self)
 {
   self->priv = new GstAssemblyAISinkPrivate(GST_ELEMENT(self));
+  self->priv->stream.set_request_token_signal(
+      sink_signals[SIGNAL_REQUEST_TOKEN]);
   /* Pace file input to real time: the service wants audio no faster. */
   gst_base_sink_set_sync(GST_BASE_SINK(self), TRUE);
 }

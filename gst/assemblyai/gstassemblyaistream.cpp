@@ -11,6 +11,7 @@
 #include <chrono>
 
 #include "close_codes.h"
+#include "reconnect_policy.h"
 
 GST_DEBUG_CATEGORY_STATIC(assemblyai_stream_debug);
 #define GST_CAT_DEFAULT assemblyai_stream_debug
@@ -43,15 +44,79 @@ GstStructure *details(const EndReport &r, const std::string &url)
 }
 }  // namespace
 
-Stream::Stream(GstElement *owner) : owner_(owner)
+/* One session of the stream. Its listener callbacks run on the I/O
+ * thread; they reach the stream only while the leg is the current one. */
+struct Stream::Leg : SessionListener {
+  explicit Leg(Stream *s) : stream(s) {}
+  void on_server_event(const ServerEvent &ev, const std::string &raw) override
+  {
+    stream->leg_event(this, ev, raw);
+  }
+  void on_malformed_frame(const std::string &error,
+                          const std::string &raw) override
+  {
+    stream->leg_malformed(this, error, raw);
+  }
+  void on_session_end(const EndReport &r) override { stream->leg_end(this, r); }
+
+  Stream *stream;
+  std::shared_ptr<Session> session;
+  std::unique_ptr<Chunker> chunker;
+  uint64_t base = 0;             /* stream sample of the leg's sample 0 */
+  int64_t base_ms = 0;           /* ... in ms (whole by construction) */
+  int64_t turn_base = 0;         /* stream turn_order of the leg's turn 0 */
+  int64_t dedup_before_ms = 0;   /* words before this were delivered */
+  const char *reason = nullptr;  /* why it was opened after the first */
+  uint64_t replayed_samples = 0; /* audio sent again at its start */
+  uint64_t lost_samples = 0;     /* audio that could not be sent again */
+  bool began = false;
+  bool terminate_sent = false;
+  bool rollover_due = false;
+};
+
+/* Timers and token callbacks on the I/O thread hold the anchor, not the
+ * stream: the stream's destructor clears it (waiting for a callback in
+ * progress), so a late callback finds nobody and does nothing. */
+struct Stream::Anchor {
+  std::mutex m;
+  Stream *stream = nullptr;
+};
+
+Stream::Stream(GstElement *owner)
+    : owner_(owner), anchor_(std::make_shared<Anchor>())
 {
   ensure_debug_category();
+  anchor_->stream = this;
 }
 
 Stream::~Stream()
 {
   stop();
+  {
+    std::lock_guard<std::mutex> g(anchor_->m);
+    anchor_->stream = nullptr;
+  }
   close();
+}
+
+void Stream::set_request_token_signal(guint signal_id)
+{
+  request_token_signal_ = signal_id;
+}
+
+bool Stream::has_request_token() const
+{
+  return request_token_signal_ &&
+         g_signal_has_handler_pending(owner_, request_token_signal_, 0, FALSE);
+}
+
+std::string Stream::emit_request_token() const
+{
+  gchar *token = nullptr;
+  g_signal_emit(owner_, request_token_signal_, 0, &token);
+  std::string t = token ? token : "";
+  g_free(token);
+  return t;
 }
 
 void Stream::open()
@@ -78,17 +143,31 @@ bool Stream::start()
   std::lock_guard<std::mutex> l(lock_);
   flushing_ = false;
   failed_ = false;
-  session_over_ = false;
-  terminate_sent_ = false;
+  drained_ = false;
+  draining_ = false;
   have_format_ = false;
-  audio_sent_ = 0;
-  if (props.token.empty() && props.effective_api_key().empty()) {
+  stream_open_ = false;
+  token_used_ = false;
+  reconnects_ = 0;
+  next_turn_order_ = 0;
+  sent_before_ = 0;
+  bool key = !props.effective_api_key().empty();
+  if (props.token.empty() && !key && props.token_url.empty() &&
+      !has_request_token()) {
     GST_ELEMENT_ERROR_WITH_DETAILS(
         owner_, RESOURCE, NOT_AUTHORIZED, ("No AssemblyAI credentials."),
         ("Set the api-key property or the " ASSEMBLYAI_API_KEY_ENV
-         " environment variable to your API key, or set token to a "
-         "temporary token."),
+         " environment variable to your API key, set token to a temporary "
+         "token, set token-url, or handle the request-token signal."),
         ("url", G_TYPE_STRING, redact_url(props.url).c_str(), nullptr));
+    return false;
+  }
+  if (!props.token_url.empty() && !key) {
+    GST_ELEMENT_ERROR_WITH_DETAILS(
+        owner_, RESOURCE, NOT_AUTHORIZED, ("No key for the token endpoint."),
+        ("token-url mints temporary tokens with an API key (or a KeyPool "
+         "team token): set api-key or " ASSEMBLYAI_API_KEY_ENV "."),
+        ("url", G_TYPE_STRING, redact_url(props.token_url).c_str(), nullptr));
     return false;
   }
   return true;
@@ -96,24 +175,43 @@ bool Stream::start()
 
 void Stream::stop()
 {
-  std::shared_ptr<Session> s;
+  std::shared_ptr<Leg> leg;
   {
     std::lock_guard<std::mutex> l(lock_);
-    s = std::move(session_);
+    leg = std::move(leg_);
     flushing_ = true;
-    chunker_.reset();
+    stream_open_ = false;
+    connecting_ = false;
+    outage_ = false;
+    prepared_.reset();
+    connect_gen_++;
+    replay_.reset();
   }
   cond_.notify_all();
-  if (s) {
-    /* Leaving PAUSED: tell the service we are done (billing is per session
-     * time), then close without waiting for the answer. */
-    if (!terminate_sent_)
-      s->send_text(terminate_message());
-    s->detach();
-    s->shutdown();
-  }
+  /* Leaving PAUSED: tell the service we are done (billing is per session
+   * time), then close without waiting for the answer. */
+  if (leg)
+    retire_leg(std::move(leg), true);
   std::lock_guard<std::mutex> tl(timeline_lock_);
   timeline_.reset();
+}
+
+void Stream::retire_leg(std::shared_ptr<Leg> leg, bool terminate)
+{
+  if (terminate && !leg->terminate_sent)
+    leg->session->send_text(terminate_message());
+  leg->terminate_sent = true;
+  if (io_ && io_->on_io_thread()) {
+    /* Called from one of the leg's own callbacks (its session holds its
+     * callback lock): detach once that callback has returned. */
+    io_->post([leg]() {
+      leg->session->detach();
+      leg->session->shutdown();
+    });
+    return;
+  }
+  leg->session->detach();
+  leg->session->shutdown();
 }
 
 bool Stream::set_caps(GstCaps *caps)
@@ -125,26 +223,23 @@ bool Stream::set_caps(GstCaps *caps)
                      ? Encoding::PcmMulaw
                      : Encoding::PcmS16le;
   std::unique_lock<std::mutex> l(lock_);
-  if (session_ && active_.sample_rate == rate && active_.encoding == enc)
+  if (stream_open_ && active_.sample_rate == rate && active_.encoding == enc)
     return true; /* same format: keep streaming */
-  if (session_) {
+  if (stream_open_) {
     /* A new format needs a new session: the sample rate and encoding are
      * fixed at connection time. */
-    std::shared_ptr<Session> old = std::move(session_);
+    std::shared_ptr<Leg> old = std::move(leg_);
+    stream_open_ = false;
+    connecting_ = false;
+    connect_gen_++;
     l.unlock();
-    old->send_text(terminate_message());
-    old->detach();
-    old->shutdown();
+    if (old)
+      retire_leg(std::move(old), true);
     l.lock();
   }
   props.settings.sample_rate = rate;
   props.settings.encoding = enc;
   have_format_ = true;
-  return connect_locked();
-}
-
-bool Stream::connect_locked()
-{
   std::string problems = validate(props.settings);
   if (!problems.empty()) {
     GST_ELEMENT_ERROR(owner_, LIBRARY, SETTINGS, ("Invalid settings."),
@@ -152,40 +247,263 @@ bool Stream::connect_locked()
     return false;
   }
   std::string error;
-  std::string url = build_url(props.url, props.settings, props.token, &error);
-  if (url.empty()) {
+  if (build_url(props.url, props.settings, "", &error).empty()) {
     GST_ELEMENT_ERROR(owner_, RESOURCE, NOT_FOUND, ("Invalid url."),
                       ("%s", error.c_str()));
     return false;
   }
+  start_stream_locked();
+  return true;
+}
+
+void Stream::set_live(bool live)
+{
+  std::lock_guard<std::mutex> l(lock_);
+  live_ = live;
+}
+
+/* A new stream of audio: its own timeline, replay buffer and first leg. */
+void Stream::start_stream_locked()
+{
+  active_ = props.settings;
+  const Settings &s = active_;
+  uint64_t bound = static_cast<uint64_t>(props.replay_ms) *
+                   static_cast<uint64_t>(s.sample_rate) / 1000;
+  replay_ = std::make_unique<ReplayBuffer>(
+      s.sample_rate, encoding_bytes_per_sample(s.encoding), bound);
+  {
+    std::lock_guard<std::mutex> tl(timeline_lock_);
+    timeline_ = std::make_unique<Timeline>(s.sample_rate);
+  }
+  committed_ = 0;
+  attempt_ = 0;
+  sent_before_ = 0;
+  outage_ = false;
+  drained_ = false;
+  padded_ = false;
+  prepared_.reset();
+  stream_open_ = true;
+  std::string error;
+  display_url_ = redact_url(build_url(props.url, s, "", &error));
+  connect_async_locked(Purpose::Connect);
+}
+
+/* Gets a credential for the next session: the request-token signal, a
+ * token minted at token-url, the (single-use) token property, or the API
+ * key. Calls on_credential() (maybe later, on another thread). */
+void Stream::connect_async_locked(Purpose purpose)
+{
+  uint64_t gen = purpose == Purpose::Rollover ? connect_gen_ : ++connect_gen_;
+  if (purpose == Purpose::Connect)
+    connecting_ = true;
+  std::shared_ptr<Anchor> anchor = anchor_;
+  if (has_request_token()) {
+    /* The application may block (it mints a token over the network):
+     * never on the shared I/O thread or the streaming thread. */
+    GThread *t = g_thread_new(
+        "aai-request-token",
+        [](gpointer data) -> gpointer {
+          auto *job = static_cast<std::function<void()> *>(data);
+          (*job)();
+          delete job;
+          return nullptr;
+        },
+        new std::function<void()>([anchor, gen, purpose]() {
+          /* Holding the anchor keeps the stream alive while the
+           * application's handler runs. */
+          std::lock_guard<std::mutex> g(anchor->m);
+          Stream *self = anchor->stream;
+          if (!self)
+            return;
+          std::string token = self->emit_request_token();
+          if (token.empty())
+            self->credential_failed(
+                gen, false, "The request-token handler gave no token.",
+                "A handler of request-token must return a fresh temporary "
+                "token for every connection.",
+                GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED, 0);
+          else
+            self->on_credential(gen, purpose,
+                                Credential{AuthMode::QueryToken, token});
+        }));
+    g_thread_unref(t);
+    return;
+  }
+  Credential c;
+  if (!props.token.empty() && !token_used_) {
+    token_used_ = true;
+    c = Credential{AuthMode::QueryToken, props.token};
+  } else {
+    std::string key = props.effective_api_key();
+    if (key.empty()) {
+      /* Only the token property was given, and it was used. Reported
+       * from the I/O thread: this may run in a session's callback. */
+      io_->post([anchor, gen]() {
+        std::lock_guard<std::mutex> g2(anchor->m);
+        if (anchor->stream)
+          anchor->stream->credential_failed(
+              gen, false, "No credentials for a new session.",
+              "The token property holds a single-use temporary token and it "
+              "was used. To reconnect, set api-key or token-url, or handle "
+              "the request-token signal.",
+              GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED, 0);
+      });
+      return;
+    }
+    c = Credential{props.auth_scheme, key};
+  }
+  if (purpose == Purpose::Rollover) {
+    prepared_ = c;
+    return;
+  }
+  connecting_ = false;
+  open_leg_locked(c, nullptr);
+}
+
+void Stream::on_credential(uint64_t gen,
+                           Purpose purpose,
+                           const Credential &cred)
+{
+  std::lock_guard<std::mutex> l(lock_);
+  if (gen != connect_gen_ || flushing_ || failed_ || !stream_open_)
+    return;
+  if (purpose == Purpose::Rollover) {
+    prepared_ = cred;
+    return;
+  }
+  connecting_ = false;
+  open_leg_locked(cred, nullptr);
+}
+
+void Stream::credential_failed(uint64_t gen,
+                               bool retryable,
+                               const std::string &summary,
+                               const std::string &text,
+                               GQuark domain,
+                               gint code,
+                               int http_status)
+{
+  std::string url;
+  std::optional<unsigned> retry_in;
+  {
+    std::lock_guard<std::mutex> l(lock_);
+    if (gen != connect_gen_ || flushing_ || failed_ || !stream_open_)
+      return;
+    url = redact_url(props.token_url.empty() ? props.url : props.token_url);
+    int max = props.reconnect_attempts;
+    if (retryable && (max < 0 || attempt_ < static_cast<unsigned>(max))) {
+      attempt_++;
+      retry_in =
+          backoff_ms(attempt_, props.reconnect_max_backoff_ms,
+                     http_status == 429 ? Retry::RateLimit : Retry::Backoff,
+                     g_random_int());
+      schedule_reconnect_locked(*retry_in);
+    }
+  }
+  GstStructure *d = gst_structure_new(
+      kDetailsName, "close-code", G_TYPE_INT, 0, "reason", G_TYPE_STRING, "",
+      "http-status", G_TYPE_INT, http_status, "url", G_TYPE_STRING, url.c_str(),
+      nullptr);
+  if (retry_in) {
+    std::string m = text + " Retrying in " + std::to_string(*retry_in) + " ms.";
+    gst_element_message_full_with_details(
+        owner_, GST_MESSAGE_WARNING, domain, code, g_strdup(summary.c_str()),
+        g_strdup(m.c_str()), __FILE__, GST_FUNCTION, __LINE__, d);
+    return;
+  }
+  /* The error goes out before a drain can return (ahead of the EOS). */
+  gst_element_message_full_with_details(
+      owner_, GST_MESSAGE_ERROR, domain, code, g_strdup(summary.c_str()),
+      g_strdup(text.c_str()), __FILE__, GST_FUNCTION, __LINE__, d);
+  {
+    std::lock_guard<std::mutex> l(lock_);
+    failed_ = true;
+    connecting_ = false;
+  }
+  cond_.notify_all();
+}
+
+/* Opens a session that starts with the replay: the audio since the end of
+ * the last completed turn (all of it, for the first session). */
+void Stream::open_leg_locked(const Credential &cred, const char *reason)
+{
+  auto leg = std::make_shared<Leg>(this);
+  const Settings &s = active_;
+  uint64_t want = replay_->align_down(committed_);
+  leg->base = std::max(want, replay_->start());
+  leg->lost_samples = leg->base - want;
+  leg->base_ms = replay_->ms_of(leg->base);
+  leg->turn_base = next_turn_order_;
+  leg->dedup_before_ms = replay_->ms_of(committed_);
+  leg->reason = reason;
+  leg->chunker = std::make_unique<Chunker>(
+      s.sample_rate, encoding_bytes_per_sample(s.encoding),
+      static_cast<unsigned>(s.chunk_duration_ms),
+      s.encoding == Encoding::PcmMulaw ? 0xFF : 0x00);
+
+  std::string error;
+  std::string url = build_url(
+      props.url, s,
+      cred.mode == AuthMode::QueryToken ? cred.value : std::string(), &error);
   ConnectParams p;
   p.url = url;
   p.display_url = redact_url(url);
   p.connect_timeout_ms = props.connect_timeout_ms;
   p.headers.emplace_back("User-Agent", kUserAgent);
-  /* A token travels in the query (it is single-use and short-lived); the
-   * API key only ever in the Authorization header. */
-  if (props.token.empty())
-    p.headers.emplace_back("Authorization", props.effective_api_key());
-  display_url_ = p.display_url;
-  active_ = props.settings;
-
-  const Settings &s = props.settings;
-  chunker_ = std::make_unique<Chunker>(
-      s.sample_rate, encoding_bytes_per_sample(s.encoding),
-      static_cast<unsigned>(s.chunk_duration_ms),
-      s.encoding == Encoding::PcmMulaw ? 0xFF : 0x00);
-  {
-    std::lock_guard<std::mutex> tl(timeline_lock_);
-    timeline_ = std::make_unique<Timeline>(s.sample_rate);
+  /* A token travels in the query (it is single-use and short-lived); a key
+   * only ever in a header or the KeyPool subprotocol. */
+  switch (cred.mode) {
+    case AuthMode::RawHeader:
+      p.headers.emplace_back("Authorization", cred.value);
+      break;
+    case AuthMode::Bearer:
+      p.headers.emplace_back("Authorization", "Bearer " + cred.value);
+      break;
+    case AuthMode::Subprotocol:
+      p.subprotocols.push_back("keypool-token." + cred.value);
+      break;
+    case AuthMode::QueryToken:
+      break;
   }
-  session_over_ = false;
-  terminate_sent_ = false;
-  audio_sent_ = 0;
+  display_url_ = p.display_url;
   GST_INFO_OBJECT(owner_, "connecting to %s", p.display_url.c_str());
-  session_ = Session::create(io_.get(), this);
-  session_->connect(std::move(p));
-  return true;
+  leg->session = Session::create(io_.get(), leg.get());
+  leg->session->connect(std::move(p));
+
+  std::vector<uint8_t> replay = replay_->copy_from(leg->base);
+  leg->replayed_samples = replay_->end() - leg->base;
+  for (auto &f : leg->chunker->push(replay.data(), replay.size()))
+    leg->session->send_audio(std::move(f));
+  if (leg_)
+    sent_before_ += leg_->session->audio_bytes_sent();
+  leg_ = leg;
+  if (draining_) {
+    finish_leg_locked(*leg);
+    drain_deadline_ = std::chrono::steady_clock::now() +
+                      std::chrono::milliseconds(props.terminate_timeout_ms);
+  }
+  cond_.notify_all();
+}
+
+/* The end of the audio: the last partial chunk (padded to the 50 ms the
+ * service needs) and Terminate. */
+void Stream::finish_leg_locked(Leg &leg)
+{
+  size_t padding = 0;
+  std::vector<uint8_t> last = leg.chunker->flush(&padding);
+  if (!last.empty()) {
+    if (padding && !padded_) {
+      /* Give the padding times too (once: later legs pad the same end). */
+      std::lock_guard<std::mutex> tl(timeline_lock_);
+      const int bps = encoding_bytes_per_sample(active_.encoding);
+      uint64_t total = timeline_->total_samples();
+      timeline_->append(padding / bps, timeline_->at_sample(total));
+      padded_ = true;
+    }
+    leg.session->send_audio(std::move(last));
+  }
+  leg.session->send_text(terminate_message());
+  leg.terminate_sent = true;
 }
 
 GstFlowReturn Stream::push(GstBuffer *buf, const GstSegment &segment)
@@ -200,9 +518,9 @@ GstFlowReturn Stream::push(GstBuffer *buf, const GstSegment &segment)
                       ("Audio arrived before the stream format was known."));
     return GST_FLOW_NOT_NEGOTIATED;
   }
-  /* After end_session() or a flush, the next audio opens a new session. */
-  if (!session_ && !connect_locked())
-    return GST_FLOW_ERROR;
+  /* After end_session() or a flush, the next audio starts a new stream. */
+  if (!stream_open_)
+    start_stream_locked();
   const int bps = encoding_bytes_per_sample(active_.encoding);
   GstBuffer *clipped = gst_audio_buffer_clip(gst_buffer_ref(buf), &segment,
                                              active_.sample_rate, bps);
@@ -217,6 +535,16 @@ GstFlowReturn Stream::push(GstBuffer *buf, const GstSegment &segment)
     return GST_FLOW_ERROR;
   }
   uint64_t n_samples = map.size / static_cast<size_t>(bps);
+  /* Non-live audio waits for the reconnection rather than push the audio
+   * since the last completed turn out of the replay buffer. */
+  while (!leg_ && !live_ && !flushing_ && !failed_ && stream_open_ &&
+         replay_->would_drop(n_samples, committed_))
+    cond_.wait(l);
+  if (flushing_ || failed_ || !stream_open_) {
+    gst_buffer_unmap(clipped, &map);
+    gst_buffer_unref(clipped);
+    return failed_ ? GST_FLOW_ERROR : GST_FLOW_FLUSHING;
+  }
   MediaTimes start;
   GstClockTime pts = GST_BUFFER_PTS(clipped);
   if (GST_CLOCK_TIME_IS_VALID(pts)) {
@@ -234,43 +562,48 @@ GstFlowReturn Stream::push(GstBuffer *buf, const GstSegment &segment)
     std::lock_guard<std::mutex> tl(timeline_lock_);
     timeline_->append(n_samples, start);
   }
-  auto frames = chunker_->push(map.data, n_samples * bps);
+  replay_->append(map.data, n_samples * bps);
+  if (leg_) {
+    for (auto &f : leg_->chunker->push(map.data, n_samples * bps))
+      leg_->session->send_audio(std::move(f));
+  }
   gst_buffer_unmap(clipped, &map);
   gst_buffer_unref(clipped);
-
-  std::shared_ptr<Session> s = session_;
-  for (auto &f : frames) {
-    audio_sent_ += f.size();
-    s->send_audio(std::move(f));
-  }
   return GST_FLOW_OK;
 }
 
 void Stream::drain()
 {
   std::unique_lock<std::mutex> l(lock_);
-  if (!session_ || failed_ || flushing_)
+  if (!stream_open_ || failed_ || flushing_)
     return;
-  size_t padding = 0;
-  std::vector<uint8_t> last = chunker_->flush(&padding);
-  if (!last.empty()) {
-    if (padding) {
-      /* The service rejects frames under 50 ms: pad with silence and
-       * extend the timeline so the padding has times too. */
-      std::lock_guard<std::mutex> tl(timeline_lock_);
-      const int bps = encoding_bytes_per_sample(active_.encoding);
-      uint64_t total = timeline_->total_samples();
-      timeline_->append(padding / bps, timeline_->at_sample(total));
+  draining_ = true;
+  drained_ = false;
+  drain_deadline_ = std::chrono::steady_clock::now() +
+                    std::chrono::milliseconds(props.terminate_timeout_ms);
+  if (leg_)
+    finish_leg_locked(*leg_);
+  /* Through a reconnection the deadline moves: the new session gets the
+   * replay and its own terminate-timeout. An outage waits for the
+   * reconnection (or for the attempts to run out). */
+  bool ok = true;
+  for (;;) {
+    if (drained_ || flushing_ || failed_)
+      break;
+    if (!leg_) {
+      cond_.wait(l);
+      continue;
     }
-    audio_sent_ += last.size();
-    session_->send_audio(std::move(last));
+    if (cond_.wait_until(l, drain_deadline_) == std::cv_status::timeout &&
+        std::chrono::steady_clock::now() >= drain_deadline_ && leg_ &&
+        !drained_) {
+      ok = false;
+      break;
+    }
   }
-  session_->send_text(terminate_message());
-  terminate_sent_ = true;
-  auto deadline = std::chrono::steady_clock::now() +
-                  std::chrono::milliseconds(props.terminate_timeout_ms);
-  bool ok = cond_.wait_until(
-      l, deadline, [this]() { return session_over_ || flushing_ || failed_; });
+  draining_ = false;
+  GST_DEBUG_OBJECT(owner_, "drain over: drained %d flushing %d failed %d ok %d",
+                   drained_, flushing_, failed_, ok);
   if (!ok)
     GST_ELEMENT_WARNING(owner_, RESOURCE, READ,
                         ("No Termination from the service within %u ms.",
@@ -282,26 +615,29 @@ void Stream::drain()
 void Stream::end_session()
 {
   drain();
-  std::shared_ptr<Session> s;
+  std::shared_ptr<Leg> leg;
   {
     std::lock_guard<std::mutex> l(lock_);
     if (failed_ || flushing_)
       return;
-    s = std::move(session_);
-    chunker_.reset();
+    leg = std::move(leg_);
+    stream_open_ = false;
+    connecting_ = false;
+    outage_ = false;
+    connect_gen_++;
+    prepared_.reset();
+    if (leg)
+      sent_before_ += leg->session->audio_bytes_sent();
   }
-  if (s) {
-    s->detach();
-    s->shutdown();
-  }
+  if (leg)
+    retire_leg(std::move(leg), false);
 }
 
 void Stream::resume()
 {
   std::lock_guard<std::mutex> l(lock_);
   flushing_ = false;
-  session_over_ = false;
-  terminate_sent_ = false;
+  drained_ = false;
 }
 
 void Stream::set_flushing(bool flushing)
@@ -316,13 +652,13 @@ void Stream::set_flushing(bool flushing)
 void Stream::settings_changed(const Settings &before)
 {
   std::lock_guard<std::mutex> l(lock_);
-  if (!session_ || before == props.settings)
+  if (!stream_open_ || before == props.settings)
     return;
   std::optional<std::string> msg =
       update_configuration_message(active_, props.settings);
-  if (msg) {
+  if (msg && leg_) {
     GST_INFO_OBJECT(owner_, "sending %s", msg->c_str());
-    session_->send_text(*msg);
+    leg_->session->send_text(*msg);
   }
   std::vector<std::string> fixed = immutable_changes(active_, props.settings);
   if (!fixed.empty()) {
@@ -330,31 +666,38 @@ void Stream::settings_changed(const Settings &before)
     for (const auto &n : fixed)
       names += (names.empty() ? "" : ", ") + n;
     GST_ELEMENT_WARNING(owner_, LIBRARY, SETTINGS,
-                        ("Changed settings apply to the next session only."),
-                        ("%s cannot change during a session.", names.c_str()));
+                        ("Changed settings apply to the next stream only."),
+                        ("%s cannot change during a stream.", names.c_str()));
   }
-  /* Remember what the service now has: the fixed parameters keep the
-   * values the session was opened with. */
+  /* Remember what the service now has (a reconnection opens its session
+   * with these too): the fixed parameters keep the values the stream was
+   * opened with. */
   active_ = applied_settings(active_, props.settings);
 }
 
 void Stream::force_endpoint()
 {
   std::lock_guard<std::mutex> l(lock_);
-  if (session_)
-    session_->send_text(force_endpoint_message());
+  if (leg_)
+    leg_->session->send_text(force_endpoint_message());
 }
 
 std::string Stream::session_id() const
 {
   std::lock_guard<std::mutex> l(const_cast<std::mutex &>(lock_));
-  return session_ ? session_->session_id() : std::string();
+  return leg_ ? leg_->session->session_id() : std::string();
 }
 
 uint64_t Stream::audio_sent() const
 {
   std::lock_guard<std::mutex> l(const_cast<std::mutex &>(lock_));
-  return session_ ? session_->audio_bytes_sent() : 0;
+  return sent_before_ + (leg_ ? leg_->session->audio_bytes_sent() : 0);
+}
+
+guint Stream::reconnects() const
+{
+  std::lock_guard<std::mutex> l(const_cast<std::mutex &>(lock_));
+  return reconnects_;
 }
 
 MediaTimes Stream::times_at_ms(int64_t ms) const
@@ -363,6 +706,200 @@ MediaTimes Stream::times_at_ms(int64_t ms) const
   return timeline_ ? timeline_->at_ms(ms) : MediaTimes();
 }
 
+/* ---- reconnection and rollover (I/O thread) ---- */
+
+void Stream::schedule_reconnect_locked(unsigned delay_ms)
+{
+  uint64_t gen = ++connect_gen_;
+  connecting_ = true;
+  std::shared_ptr<Anchor> anchor = anchor_;
+  io_->post_delayed(delay_ms, [anchor, gen]() {
+    std::lock_guard<std::mutex> g(anchor->m);
+    if (anchor->stream)
+      anchor->stream->reconnect_due(gen);
+  });
+}
+
+void Stream::reconnect_due(uint64_t gen)
+{
+  std::lock_guard<std::mutex> l(lock_);
+  if (gen != connect_gen_ || flushing_ || failed_ || !stream_open_)
+    return;
+  connect_async_locked(Purpose::Connect);
+}
+
+/* Before Begin.expires_at the stream moves to a new session at a turn
+ * boundary: from a quarter of the session's remaining time (at most 60 s)
+ * before expiry it looks for the end of a turn; an eighth before, it
+ * switches anyway (the replay covers a turn in progress). */
+void Stream::schedule_rollover_locked(Leg &leg, int64_t expires_at)
+{
+  int64_t now_ms = g_get_real_time() / 1000;
+  int64_t left = expires_at * 1000 - now_ms;
+  if (left <= 0)
+    return;
+  int64_t window = std::min<int64_t>(left / 4, 60000);
+  std::shared_ptr<Anchor> anchor = anchor_;
+  uint64_t gen = connect_gen_;
+  Leg *lp = &leg;
+  io_->post_delayed(static_cast<unsigned>(left - window), [anchor, gen, lp]() {
+    std::lock_guard<std::mutex> g(anchor->m);
+    if (anchor->stream)
+      anchor->stream->rollover_due(gen, lp, false);
+  });
+  io_->post_delayed(static_cast<unsigned>(left - window / 2),
+                    [anchor, gen, lp]() {
+                      std::lock_guard<std::mutex> g(anchor->m);
+                      if (anchor->stream)
+                        anchor->stream->rollover_due(gen, lp, true);
+                    });
+}
+
+void Stream::rollover_due(uint64_t gen, Leg *leg, bool force)
+{
+  std::lock_guard<std::mutex> l(lock_);
+  /* @leg is only compared, never followed: it may be gone. */
+  if (gen != connect_gen_ || leg != leg_.get() || flushing_ || failed_ ||
+      draining_)
+    return;
+  if (!force) {
+    leg_->rollover_due = true;
+    connect_async_locked(Purpose::Rollover);
+  } else if (prepared_) {
+    switch_leg_locked();
+  }
+}
+
+void Stream::switch_leg_locked()
+{
+  std::shared_ptr<Leg> old = std::move(leg_);
+  Credential c = *prepared_;
+  prepared_.reset();
+  GST_INFO_OBJECT(owner_, "rolling over to a new session");
+  open_leg_locked(c, "rollover");
+  retire_leg(std::move(old), true);
+}
+
+/* ---- session events (I/O thread) ---- */
+
+/* Puts a leg's turn on the stream's axis; false if every word in it was
+ * delivered already (the turn is a replayed duplicate). */
+bool Stream::rewrite_turn_locked(Leg &leg, TurnEvent *t)
+{
+  t->turn_order += leg.turn_base;
+  size_t before = t->words.size();
+  std::vector<Word> kept;
+  kept.reserve(before);
+  for (Word w : t->words) {
+    w.start_ms += leg.base_ms;
+    w.end_ms += leg.base_ms;
+    /* By the word's middle, so a word re-timed by a few ms in the new
+     * session is still recognised. */
+    if (w.start_ms + w.end_ms < 2 * leg.dedup_before_ms)
+      continue;
+    kept.push_back(std::move(w));
+  }
+  if (kept.size() != before) {
+    if (kept.empty())
+      return false;
+    std::string text;
+    for (const Word &w : kept)
+      text += (text.empty() ? "" : " ") + w.text;
+    t->transcript = text;
+  }
+  t->words = std::move(kept);
+  if (t->end_of_turn && !t->words.empty()) {
+    uint64_t end = replay_->samples_of_ms(t->words.back().end_ms);
+    if (end > committed_) {
+      uint64_t previous = committed_;
+      committed_ = end;
+      replay_->trim_before(committed_);
+      std::lock_guard<std::mutex> tl(timeline_lock_);
+      timeline_->forget_before(previous);
+    }
+  }
+  if (t->end_of_turn)
+    next_turn_order_ = std::max(next_turn_order_, t->turn_order + 1);
+  return true;
+}
+
+void Stream::leg_event(Leg *leg, const ServerEvent &in, const std::string &raw)
+{
+  ServerEvent ev = in;
+  GstStructure *reconnect_msg = nullptr;
+  std::string reconnect_text;
+  bool switch_now = false;
+  {
+    std::lock_guard<std::mutex> l(lock_);
+    if (leg != leg_.get())
+      return; /* a retired session */
+    if (const auto *b = std::get_if<BeginEvent>(&ev)) {
+      leg->began = true;
+      unsigned attempts = attempt_;
+      attempt_ = 0;
+      if (leg->reason) {
+        auto outage = std::chrono::steady_clock::now() - outage_start_;
+        GstClockTime outage_ns =
+            outage_ ? static_cast<GstClockTime>(
+                          std::chrono::duration_cast<std::chrono::nanoseconds>(
+                              outage)
+                              .count())
+                    : 0;
+        int rate = active_.sample_rate;
+        GstClockTime replayed =
+            gst_util_uint64_scale(leg->replayed_samples, GST_SECOND, rate);
+        GstClockTime lost =
+            gst_util_uint64_scale(leg->lost_samples, GST_SECOND, rate);
+        reconnects_++;
+        reconnect_msg = gst_structure_new(
+            "assemblyai/reconnect", "reason", G_TYPE_STRING, leg->reason,
+            "close-code", G_TYPE_INT, outage_ ? outage_close_code_ : 0,
+            "attempt", G_TYPE_UINT, attempts, "reconnects", G_TYPE_UINT,
+            reconnects_, "outage-duration", G_TYPE_UINT64, outage_ns,
+            "audio-replayed", G_TYPE_UINT64, replayed, "audio-lost",
+            G_TYPE_UINT64, lost, "session-id", G_TYPE_STRING, b->id.c_str(),
+            nullptr);
+        gchar *what = g_strdup_printf(
+            "%s: a new session continues the stream after %.3f s without "
+            "one, with %.3f s of audio sent again.",
+            leg->reason, outage_ns / 1e9, replayed / 1e9);
+        reconnect_text = what;
+        g_free(what);
+        if (lost) {
+          gchar *l2 = g_strdup_printf(
+              " %.3f s of audio before it could not be sent again (the "
+              "replay-buffer bound): words spoken in it may be missing.",
+              lost / 1e9);
+          reconnect_text += l2;
+          g_free(l2);
+        }
+        outage_ = false;
+      }
+      if (b->expires_at > 0)
+        schedule_rollover_locked(*leg, b->expires_at);
+    } else if (auto *t = std::get_if<TurnEvent>(&ev)) {
+      if (!rewrite_turn_locked(*leg, t))
+        return;
+      bool expects_formatting = (active_.format_turns && *active_.format_turns);
+      bool complete =
+          t->end_of_turn && (t->turn_is_formatted || !expects_formatting);
+      switch_now = complete && leg->rollover_due && prepared_ && !draining_;
+    } else if (auto *sp = std::get_if<SpeechStartedEvent>(&ev)) {
+      sp->timestamp_ms += leg->base_ms;
+    }
+  }
+  if (reconnect_msg) {
+    GST_ELEMENT_WARNING(owner_, RESOURCE, READ, ("Reconnected to AssemblyAI."),
+                        ("%s", reconnect_text.c_str()));
+    post(reconnect_msg);
+  }
+  dispatch_event(leg, ev, raw);
+  if (switch_now) {
+    std::lock_guard<std::mutex> l(lock_);
+    if (leg == leg_.get() && prepared_ && !draining_ && !flushing_)
+      switch_leg_locked();
+  }
+}
 /* ---- bus messages (I/O thread) ---- */
 
 void Stream::post(GstStructure *s)
@@ -442,7 +979,10 @@ GstStructure *Stream::turn_structure(const TurnEvent &t, const std::string &raw)
   return s;
 }
 
-void Stream::on_server_event(const ServerEvent &ev, const std::string &raw)
+/* Posts the bus message of a (rewritten) event and hands it to on_event. */
+void Stream::dispatch_event(Leg *leg,
+                            const ServerEvent &ev,
+                            const std::string &raw)
 {
   if (const auto *b = std::get_if<BeginEvent>(&ev)) {
     GST_INFO_OBJECT(owner_, "session %s began", b->id.c_str());
@@ -488,7 +1028,8 @@ void Stream::on_server_event(const ServerEvent &ev, const std::string &raw)
       on_event(ev);
     {
       std::lock_guard<std::mutex> l(lock_);
-      session_over_ = true;
+      if (leg == leg_.get() && leg->terminate_sent)
+        drained_ = true;
     }
     cond_.notify_all();
     return;
@@ -507,42 +1048,104 @@ void Stream::on_server_event(const ServerEvent &ev, const std::string &raw)
     on_event(ev);
 }
 
-void Stream::on_malformed_frame(const std::string &error,
-                                const std::string &raw)
+void Stream::leg_malformed(Leg *leg,
+                           const std::string &error,
+                           const std::string &raw)
 {
+  {
+    std::lock_guard<std::mutex> l(lock_);
+    if (leg != leg_.get())
+      return;
+  }
   GST_ELEMENT_WARNING(owner_, STREAM, DECODE,
                       ("Ignored a malformed message from the service."),
                       ("%s: %.200s", error.c_str(), raw.c_str()));
 }
 
-void Stream::on_session_end(const EndReport &r)
+/* The end of a session we did not end: reconnect if it is worth it and
+ * attempts remain, else the error. */
+void Stream::leg_end(Leg *leg, const EndReport &r)
 {
-  bool expected;
+  std::shared_ptr<Leg> lost;
+  std::string warning;
+  std::string extra;
   {
     std::lock_guard<std::mutex> l(lock_);
-    expected = flushing_ ||
-               (terminate_sent_ && (r.kind == EndReport::Kind::Normal ||
-                                    r.kind == EndReport::Kind::Cancelled));
+    if (leg != leg_.get())
+      return; /* retired, or replaced already */
+    GST_DEBUG_OBJECT(owner_, "session ended: %s, close code %d",
+                     end_reason_name(r), r.close_code);
+    bool expected = flushing_ || r.kind == EndReport::Kind::Cancelled ||
+                    (leg->terminate_sent && r.kind == EndReport::Kind::Normal);
+    if (expected) {
+      drained_ = true;
+      cond_.notify_all();
+      return;
+    }
+    Retry retry = retry_for(r);
+    int max = props.reconnect_attempts;
+    if (retry != Retry::Never &&
+        (max < 0 || attempt_ < static_cast<unsigned>(max))) {
+      lost = std::move(leg_);
+      sent_before_ += lost->session->audio_bytes_sent();
+      if (!outage_) {
+        outage_ = true;
+        outage_start_ = std::chrono::steady_clock::now();
+      }
+      outage_reason_ = end_reason_name(r);
+      outage_close_code_ = r.close_code;
+      attempt_++;
+      unsigned delay = backoff_ms(attempt_, props.reconnect_max_backoff_ms,
+                                  retry, g_random_int());
+      schedule_reconnect_locked(delay);
+      std::string of = max < 0 ? std::string() : " of " + std::to_string(max);
+      warning = describe_end(r, display_url_) + " Reconnecting in " +
+                std::to_string(delay) + " ms (attempt " +
+                std::to_string(attempt_) + of + ").";
+    } else if (retry != Retry::Never && attempt_ > 0) {
+      extra = " Gave up after " + std::to_string(attempt_) +
+              " reconnection attempts (reconnect-attempts).";
+    }
   }
-  if (!expected && r.kind != EndReport::Kind::Cancelled)
-    post_error_for(r);
-  {
-    std::lock_guard<std::mutex> l(lock_);
-    session_over_ = true;
-    if (!expected && r.kind != EndReport::Kind::Cancelled)
+  if (!lost) {
+    /* The error goes out before the drain can return: it must reach the
+     * bus ahead of the EOS that follows. */
+    post_error_for(r, extra);
+    {
+      std::lock_guard<std::mutex> l(lock_);
       failed_ = true;
+      drained_ = true;
+    }
+    cond_.notify_all();
+    return;
   }
   cond_.notify_all();
+  GST_ELEMENT_WARNING_WITH_DETAILS(
+      owner_, RESOURCE, READ, ("Lost the AssemblyAI session."),
+      ("%s", warning.c_str()),
+      ("close-code", G_TYPE_INT, r.close_code, "reason", G_TYPE_STRING,
+       r.close_reason.c_str(), "http-status", G_TYPE_INT, r.http_status,
+       nullptr));
+  if (on_session_lost)
+    on_session_lost();
+  /* This runs inside the lost session's callback: let it go afterwards. */
+  io_->post([lost]() {});
 }
 
-void Stream::post_error_for(const EndReport &r)
+namespace
 {
-  std::string url;
-  {
-    std::lock_guard<std::mutex> l(lock_);
-    url = display_url_;
-  }
-  GstStructure *d = details(r, url);
+struct EndExplained {
+  GQuark domain = GST_RESOURCE_ERROR;
+  gint code = GST_RESOURCE_ERROR_READ;
+  std::string summary;
+  std::string text;
+};
+
+/* What an unexpected end of a session means for the user, in the right
+ * error domain and code. */
+EndExplained explain_end(const EndReport &r, const std::string &url)
+{
+  EndExplained e;
   std::string frame;
   if (r.error_frame)
     frame = " The service said: " + r.error_frame->error;
@@ -554,43 +1157,30 @@ void Stream::post_error_for(const EndReport &r)
                          " with HTTP " + std::to_string(st) +
                          (r.http_reason.empty() ? "" : " " + r.http_reason) +
                          ".";
-      if (st == 401 || st == 403)
-        gst_element_message_full_with_details(
-            owner_, GST_MESSAGE_ERROR, GST_RESOURCE_ERROR,
-            GST_RESOURCE_ERROR_NOT_AUTHORIZED,
-            g_strdup("The API key or token was not accepted."),
-            g_strdup((what + " Check the api-key property or " +
-                      ASSEMBLYAI_API_KEY_ENV +
-                      " (or use a fresh temporary token).")
-                         .c_str()),
-            __FILE__, GST_FUNCTION, __LINE__, d);
-      else if (st == 429)
-        gst_element_message_full_with_details(
-            owner_, GST_MESSAGE_ERROR, GST_RESOURCE_ERROR,
-            GST_RESOURCE_ERROR_BUSY, g_strdup("Too many sessions."),
-            g_strdup((what + " The account's new-session rate limit was hit; "
-                             "retry later or raise the limit.")
-                         .c_str()),
-            __FILE__, GST_FUNCTION, __LINE__, d);
-      else if (st == 404 || st == 410)
-        gst_element_message_full_with_details(
-            owner_, GST_MESSAGE_ERROR, GST_RESOURCE_ERROR,
-            GST_RESOURCE_ERROR_NOT_FOUND, g_strdup("Wrong streaming URL."),
-            g_strdup((what + " Check the url property (the v3 endpoint is " +
-                      ASSEMBLYAI_DEFAULT_URL + ").")
-                         .c_str()),
-            __FILE__, GST_FUNCTION, __LINE__, d);
-      else
-        gst_element_message_full_with_details(
-            owner_, GST_MESSAGE_ERROR, GST_RESOURCE_ERROR,
-            GST_RESOURCE_ERROR_OPEN_READ_WRITE,
-            g_strdup("Could not open a streaming session."),
-            g_strdup((what + (st >= 500 ? " The service is unavailable; try "
-                                          "again later."
-                                        : ""))
-                         .c_str()),
-            __FILE__, GST_FUNCTION, __LINE__, d);
-      return;
+      if (st == 401 || st == 403) {
+        e.code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+        e.summary = "The API key or token was not accepted.";
+        e.text = what + " Check the api-key property or " +
+                 ASSEMBLYAI_API_KEY_ENV + " (or use a fresh temporary token).";
+      } else if (st == 429) {
+        e.code = GST_RESOURCE_ERROR_BUSY;
+        e.summary = "Too many sessions.";
+        e.text = what +
+                 " The account's new-session rate limit was hit; retry later "
+                 "or raise the limit.";
+      } else if (st == 404 || st == 410) {
+        e.code = GST_RESOURCE_ERROR_NOT_FOUND;
+        e.summary = "Wrong streaming URL.";
+        e.text = what + " Check the url property (the v3 endpoint is " +
+                 ASSEMBLYAI_DEFAULT_URL + ").";
+      } else {
+        e.code = GST_RESOURCE_ERROR_OPEN_READ_WRITE;
+        e.summary = "Could not open a streaming session.";
+        e.text = what + (st >= 500 ? " The service is unavailable; try again "
+                                     "later."
+                                   : "");
+      }
+      return e;
     }
     case EndReport::Kind::ConnectFailed:
     case EndReport::Kind::Timeout: {
@@ -599,59 +1189,72 @@ void Stream::post_error_for(const EndReport &r)
               ? "No session began at " + url + " within the connect-timeout."
               : "Could not connect to " + url + ": " + r.transport_error + ".";
       if (r.tls_error)
-        what += " The server's TLS certificate was not accepted.";
-      gst_element_message_full_with_details(
-          owner_, GST_MESSAGE_ERROR, GST_RESOURCE_ERROR,
-          GST_RESOURCE_ERROR_OPEN_READ_WRITE,
-          g_strdup("Could not connect to AssemblyAI."),
-          g_strdup((what + " Check the url property and the network.").c_str()),
-          __FILE__, GST_FUNCTION, __LINE__, d);
-      return;
+        what +=
+            " The server's TLS certificate was not accepted (see tls-ca-file "
+            "and tls-strict).";
+      e.code = GST_RESOURCE_ERROR_OPEN_READ_WRITE;
+      e.summary = "Could not connect to AssemblyAI.";
+      e.text = what + " Check the url property and the network.";
+      return e;
     }
     case EndReport::Kind::Normal:
-    case EndReport::Kind::Closed: {
+    case EndReport::Kind::Closed:
+    case EndReport::Kind::Cancelled: {
       CloseInfo ci = classify_close(r.close_code, r.close_reason);
-      std::string text = describe_close(r.close_code, r.close_reason) + frame;
-      GQuark domain = GST_RESOURCE_ERROR;
-      gint code = GST_RESOURCE_ERROR_READ;
-      const char *summary = "The streaming session ended.";
+      e.text = describe_close(r.close_code, r.close_reason) + frame;
+      e.summary = "The streaming session ended.";
       switch (ci.klass) {
         case CloseClass::Auth:
-          code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
-          summary = "The API key or token was not accepted.";
+          e.code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+          e.summary = "The API key or token was not accepted.";
           break;
         case CloseClass::RateLimit:
-          code = GST_RESOURCE_ERROR_BUSY;
-          summary = "Too many sessions.";
+          e.code = GST_RESOURCE_ERROR_BUSY;
+          e.summary = "Too many sessions.";
           break;
         case CloseClass::ClientBug:
-          domain = GST_STREAM_ERROR;
-          code = GST_STREAM_ERROR_FAILED;
-          summary = "The service rejected what was sent.";
+          e.domain = GST_STREAM_ERROR;
+          e.code = GST_STREAM_ERROR_FAILED;
+          e.summary = "The service rejected what was sent.";
           break;
         case CloseClass::Normal:
-          summary =
-              "The service ended the session before the end of the "
-              "stream.";
+          e.summary =
+              "The service ended the session before the end of the stream.";
           break;
         case CloseClass::Retryable:
-          summary = r.close_code == 1006 ? "The connection to AssemblyAI was "
-                                           "lost."
-                                         : "The streaming session ended.";
+          if (r.close_code == 1006)
+            e.summary = "The connection to AssemblyAI was lost.";
           break;
       }
       if (r.close_code == 1006 && !r.transport_error.empty())
-        text += " (" + r.transport_error + ")";
-      gst_element_message_full_with_details(
-          owner_, GST_MESSAGE_ERROR, domain, code, g_strdup(summary),
-          g_strdup(text.c_str()), __FILE__, GST_FUNCTION, __LINE__, d);
-      return;
+        e.text += " (" + r.transport_error + ")";
+      return e;
     }
-    case EndReport::Kind::Cancelled:
-      gst_structure_free(d);
-      return;
   }
-  gst_structure_free(d);
+  return e;
+}
+}  // namespace
+
+std::string Stream::describe_end(const EndReport &r, const std::string &url)
+{
+  EndExplained e = explain_end(r, url);
+  return e.summary + " " + e.text;
+}
+
+void Stream::post_error_for(const EndReport &r, const std::string &extra)
+{
+  if (r.kind == EndReport::Kind::Cancelled)
+    return;
+  std::string url;
+  {
+    std::lock_guard<std::mutex> l(lock_);
+    url = display_url_;
+  }
+  EndExplained e = explain_end(r, url);
+  gst_element_message_full_with_details(
+      owner_, GST_MESSAGE_ERROR, e.domain, e.code, g_strdup(e.summary.c_str()),
+      g_strdup((e.text + extra).c_str()), __FILE__, GST_FUNCTION, __LINE__,
+      details(r, url));
 }
 
 }  // namespace aai

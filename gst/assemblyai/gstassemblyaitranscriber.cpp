@@ -142,7 +142,7 @@ enum {
   PROP_LATE_WORDS,
 };
 
-enum { SIGNAL_FORCE_ENDPOINT, LAST_SIGNAL };
+enum { SIGNAL_FORCE_ENDPOINT, SIGNAL_REQUEST_TOKEN, LAST_SIGNAL };
 static guint transcriber_signals[LAST_SIGNAL];
 
 /* Settings of the text side, guarded by TranscriberPrivate::lock. */
@@ -393,6 +393,19 @@ static void finish_session(GstAssemblyAITranscriber *self)
   dispatch(self, u);
 }
 
+/* A session was lost mid-stream: the next one hears its unfinished turn
+ * again (I/O thread). */
+static void abandon_turn(GstAssemblyAITranscriber *self)
+{
+  aai::TextUpdate u;
+  {
+    std::lock_guard<std::mutex> l(self->priv->lock);
+    if (self->priv->tracker)
+      u = self->priv->tracker->abandon();
+  }
+  dispatch(self, u);
+}
+
 /* ---- pacing ---- */
 
 /* Holds a non-live buffer until the clock reaches its running time, the
@@ -463,6 +476,7 @@ static bool query_upstream_latency(GstAssemblyAITranscriber *self,
     p->upstream_live = live;
     p->upstream_min = min;
   }
+  p->stream.set_live(live);
   update_output_timing(p);
   return true;
 }
@@ -832,6 +846,9 @@ static void gst_assemblyai_transcriber_get_property(GObject *object,
     case PROP_AUDIO_SENT:
       g_value_set_uint64(value, st.audio_sent());
       return;
+    case PROP_RECONNECTS:
+      g_value_set_uint(value, st.reconnects());
+      return;
     case PROP_MAX_OBSERVED_DELAY:
       g_value_set_uint(value, p->max_observed_delay_ms.load());
       return;
@@ -1076,6 +1093,21 @@ static void gst_assemblyai_transcriber_class_init(
       G_CALLBACK(gst_assemblyai_transcriber_force_endpoint), nullptr, nullptr,
       nullptr, G_TYPE_NONE, 0);
 
+  /**
+   * GstAssemblyAITranscriber::request-token:
+   *
+   * Emitted before every connection (the first, each reconnection and each
+   * rollover) when a handler is connected; the handler returns a fresh
+   * single-use temporary token (a newly allocated string), minted wherever
+   * the application keeps its key. It runs on a worker thread and may
+   * block. Returning %NULL is an error (RESOURCE/NOT_AUTHORIZED).
+   *
+   * Returns: (transfer full) (nullable): the token
+   */
+  transcriber_signals[SIGNAL_REQUEST_TOKEN] = g_signal_new(
+      "request-token", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+      g_signal_accumulator_first_wins, nullptr, nullptr, G_TYPE_STRING, 0);
+
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);
   gst_element_class_add_static_pad_template(element_class, &caption_template);
@@ -1132,6 +1164,8 @@ static void gst_assemblyai_transcriber_init(GstAssemblyAITranscriber *self)
   p->stream.on_event = [self](const aai::ServerEvent &ev) {
     on_server_event(self, ev);
   };
+  p->stream.on_session_lost = [self]() { abandon_turn(self); };
+  p->stream.set_request_token_signal(transcriber_signals[SIGNAL_REQUEST_TOKEN]);
   /* Unlinked text pads are normal: as a sink, the bin waits for this
    * element's EOS. */
   GST_OBJECT_FLAG_SET(self, GST_ELEMENT_FLAG_SINK);

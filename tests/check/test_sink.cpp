@@ -467,11 +467,20 @@ GST_START_TEST(test_error_connection_refused)
     fail_unless(emu.start(hello_config(), &err), "%s", err.c_str());
     url = emu.ws_url();
   }
-  GstElement *p = wav_pipeline(url, "hello.wav", "api-key=test-key");
+  /* Retried (the network may come back), then the error says so. */
+  GstElement *p = wav_pipeline(
+      url, "hello.wav",
+      "api-key=test-key reconnect-attempts=2 reconnect-max-backoff=20");
   Run run;
   play(p, &run);
   assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
                url.c_str());
+  assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
+               "Gave up after 2 reconnection attempts");
+  int warnings = 0;
+  for (GstMessage *m : run.messages)
+    warnings += GST_MESSAGE_TYPE(m) == GST_MESSAGE_WARNING;
+  fail_unless_equals_int(warnings, 2);
   gst_object_unref(p);
 }
 GST_END_TEST;
@@ -481,8 +490,9 @@ GST_START_TEST(test_error_dns_failure)
   /* .invalid never resolves (RFC 6761). Whether the resolver answers at
    * once or times out, the error is OPEN_READ_WRITE naming the URL. */
   const char *url = "ws://host.invalid/v3/ws";
-  GstElement *p =
-      wav_pipeline(url, "hello.wav", "api-key=test-key connect-timeout=20000");
+  GstElement *p = wav_pipeline(url, "hello.wav",
+                               "api-key=test-key connect-timeout=20000 "
+                               "reconnect-attempts=0");
   Run run;
   play(p, &run);
   assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
@@ -543,7 +553,9 @@ static void run_close_fault(int code,
   plan.close_at_audio_ms = 500;
   plan.send_error_frame = true;
   emu.set_fault_plan(plan);
-  GstElement *p = wav_pipeline(emu.ws_url(), "hello.wav", "api-key=test-key");
+  /* The error each close maps to (retryable ones too: no retries here). */
+  GstElement *p = wav_pipeline(emu.ws_url(), "hello.wav",
+                               "api-key=test-key reconnect-attempts=0");
   Run run;
   play(p, &run);
   assert_error(run, domain, gcode, std::to_string(code).c_str());
@@ -580,7 +592,8 @@ GST_START_TEST(test_error_dropped_connection)
   aai_emu::FaultPlan plan;
   plan.drop_at_audio_ms = 1000;
   emu.set_fault_plan(plan);
-  GstElement *p = wav_pipeline(emu.ws_url(), "hello.wav", "api-key=test-key");
+  GstElement *p = wav_pipeline(emu.ws_url(), "hello.wav",
+                               "api-key=test-key reconnect-attempts=0");
   Run run;
   play(p, &run);
   assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ, "1006");

@@ -77,10 +77,14 @@ void TurnTracker::emit_words(const std::vector<Word> &words,
                              size_t to,
                              const std::optional<std::string> &label,
                              std::vector<TextItem> *out,
-                             std::optional<std::string> *last_speaker)
+                             std::optional<std::string> *last_speaker,
+                             int64_t *shown_until)
 {
   for (size_t i = from; i < to && i < words.size(); i++) {
     const Word &w = words[i];
+    /* Heard again after a reconnection: shown already. */
+    if (*shown_until != INT64_MIN && w.start_ms + w.end_ms < 2 * *shown_until)
+      continue;
     /* An empty word has nothing to show; a tag only when asked to. */
     std::string text = trimmed(w.text);
     if (text.empty() || (opts_.filter_non_speech && is_non_speech(text)))
@@ -99,6 +103,7 @@ void TurnTracker::emit_words(const std::vector<Word> &words,
     item.word.start_ms = w.start_ms;
     item.word.end_ms = std::max(w.end_ms, w.start_ms);
     item.word.speaker = speaker;
+    *shown_until = std::max(*shown_until, item.word.end_ms);
     out->push_back(std::move(item));
   }
 }
@@ -110,7 +115,7 @@ void TurnTracker::release_held(TextUpdate *u)
   /* The formatted version did not come: show the words as they are. */
   if (!(opts_.filter_non_speech && turn_is_only_tags()))
     emit_words(held_->words, 0, held_->words.size(), held_->speaker_label,
-               &u->captions, &caption_speaker_);
+               &u->captions, &caption_speaker_, &captions_until_);
   u->captions.push_back(end_of_turn_item());
   held_.reset();
 }
@@ -130,14 +135,14 @@ TextUpdate TurnTracker::on_turn(const TurnEvent &t)
       bool drop = opts_.filter_non_speech && turn_is_only_tags();
       if (!drop)
         emit_words(t.words, 0, t.words.size(), t.speaker_label, &u.captions,
-                   &caption_speaker_);
+                   &caption_speaker_, &captions_until_);
       u.captions.push_back(end_of_turn_item());
       held_.reset();
     }
     return u;
   }
   if (t.turn_order > order_) {
-    TextUpdate rest = finish();
+    TextUpdate rest = close_turn();
     u.words = std::move(rest.words);
     u.captions = std::move(rest.captions);
     order_ = t.turn_order;
@@ -152,12 +157,12 @@ TextUpdate TurnTracker::on_turn(const TurnEvent &t)
                 turn_is_only_tags();
     if (!drop)
       emit_words(t.words, words_done_, n_final, t.speaker_label, &u.words,
-                 &word_speaker_);
+                 &word_speaker_, &words_until_);
     words_done_ = std::max(words_done_, n_final);
     if (!opts_.await_formatted) {
       if (!drop)
         emit_words(t.words, captions_done_, n_final, t.speaker_label,
-                   &u.captions, &caption_speaker_);
+                   &u.captions, &caption_speaker_, &captions_until_);
       captions_done_ = std::max(captions_done_, n_final);
     }
   }
@@ -170,7 +175,7 @@ TextUpdate TurnTracker::on_turn(const TurnEvent &t)
       bool drop = opts_.filter_non_speech && turn_is_only_tags();
       if (!drop)
         emit_words(t.words, 0, t.words.size(), t.speaker_label, &u.captions,
-                   &caption_speaker_);
+                   &caption_speaker_, &captions_until_);
       u.captions.push_back(end_of_turn_item());
     } else {
       held_ = t;
@@ -181,6 +186,14 @@ TextUpdate TurnTracker::on_turn(const TurnEvent &t)
 
 TextUpdate TurnTracker::finish()
 {
+  TextUpdate u = close_turn();
+  /* A new stream starts its timeline at 0 again. */
+  words_until_ = captions_until_ = INT64_MIN;
+  return u;
+}
+
+TextUpdate TurnTracker::close_turn()
+{
   TextUpdate u;
   release_held(&u);
   if (last_ && !ended_) {
@@ -189,15 +202,29 @@ TextUpdate TurnTracker::finish()
     const TurnEvent &t = *last_;
     if (!(opts_.filter_non_speech && turn_is_only_tags())) {
       emit_words(t.words, words_done_, t.words.size(), t.speaker_label,
-                 &u.words, &word_speaker_);
+                 &u.words, &word_speaker_, &words_until_);
       emit_words(t.words, opts_.await_formatted ? 0 : captions_done_,
                  t.words.size(), t.speaker_label, &u.captions,
-                 &caption_speaker_);
+                 &caption_speaker_, &captions_until_);
     }
     words_done_ = captions_done_ = t.words.size();
     u.words.push_back(end_of_turn_item());
     u.captions.push_back(end_of_turn_item());
   }
+  reset_turn();
+  return u;
+}
+
+TextUpdate TurnTracker::abandon()
+{
+  TextUpdate u;
+  release_held(&u);
+  reset_turn();
+  return u;
+}
+
+void TurnTracker::reset_turn()
+{
   /* The next session counts turns from 0 again; the speaker and language
    * carry over so a reconnect does not look like a change. */
   order_ = -1;
@@ -205,7 +232,6 @@ TextUpdate TurnTracker::finish()
   words_done_ = captions_done_ = 0;
   utterance_.clear();
   last_.reset();
-  return u;
 }
 
 }  // namespace aai

@@ -72,20 +72,31 @@ class TurnTracker
   explicit TurnTracker(const Options &opts) : opts_(opts) {}
 
   TextUpdate on_turn(const TurnEvent &turn);
-  /* End of the session: releases what is still held (an unformatted turn
+  /* End of the stream: releases what is still held (an unformatted turn
    * waiting for its formatted version, the words of a turn the service
    * did not end), so nothing spoken is lost, and gets ready for the next
-   * session (whose turn_order starts at 0 again). */
+   * stream (whose turn_order and times start at 0 again). */
   TextUpdate finish();
+  /* The session was lost (or replaced) mid-stream and the next one hears
+   * the unfinished turn again: releases only an ended turn still waiting
+   * for its formatted version, forgets the rest, and gets ready for the
+   * next session. Words the next session reports again (by time: a word
+   * whose middle lies before the end of the last word an output showed)
+   * are not shown twice. */
+  TextUpdate abandon();
 
  private:
   void release_held(TextUpdate *u);
+  /* finish() without forgetting what was shown (a new turn begins). */
+  TextUpdate close_turn();
   void emit_words(const std::vector<Word> &words,
                   size_t from,
                   size_t to,
                   const std::optional<std::string> &label,
                   std::vector<TextItem> *out,
-                  std::optional<std::string> *last_speaker);
+                  std::optional<std::string> *last_speaker,
+                  int64_t *shown_until);
+  void reset_turn();
   bool turn_is_only_tags() const;
 
   Options opts_;
@@ -97,6 +108,10 @@ class TurnTracker
   std::optional<TurnEvent> last_; /* the turn's latest message */
   std::optional<TurnEvent> held_; /* an end of turn awaiting formatting */
   std::optional<std::string> word_speaker_, caption_speaker_, language_;
+  /* End (ms) of the last word each output showed: across sessions, a word
+   * before it is a repeat. */
+  int64_t words_until_ = INT64_MIN;
+  int64_t captions_until_ = INT64_MIN;
 };
 
 }  // namespace aai
