@@ -66,7 +66,7 @@ struct Stream::Leg : SessionListener {
   int64_t base_ms = 0;           /* ... in ms (whole by construction) */
   int64_t turn_base = 0;         /* stream turn_order of the leg's turn 0 */
   int64_t dedup_before_ms = 0;   /* words before this were delivered */
-  const char *reason = nullptr;  /* why it was opened after the first */
+  std::string reason;            /* why it continues the stream, if it does */
   uint64_t replayed_samples = 0; /* audio sent again at its start */
   uint64_t lost_samples = 0;     /* audio that could not be sent again */
   bool began = false;
@@ -435,7 +435,8 @@ void Stream::open_leg_locked(const Credential &cred, const char *reason)
   leg->base_ms = replay_->ms_of(leg->base);
   leg->turn_base = next_turn_order_;
   leg->dedup_before_ms = replay_->ms_of(committed_);
-  leg->reason = reason;
+  /* After an outage, why the last session ended. */
+  leg->reason = reason ? reason : outage_ ? outage_reason_ : "";
   leg->chunker = std::make_unique<Chunker>(
       s.sample_rate, encoding_bytes_per_sample(s.encoding),
       static_cast<unsigned>(s.chunk_duration_ms),
@@ -837,7 +838,7 @@ void Stream::leg_event(Leg *leg, const ServerEvent &in, const std::string &raw)
       leg->began = true;
       unsigned attempts = attempt_;
       attempt_ = 0;
-      if (leg->reason) {
+      if (!leg->reason.empty()) {
         auto outage = std::chrono::steady_clock::now() - outage_start_;
         GstClockTime outage_ns =
             outage_ ? static_cast<GstClockTime>(
@@ -852,17 +853,17 @@ void Stream::leg_event(Leg *leg, const ServerEvent &in, const std::string &raw)
             gst_util_uint64_scale(leg->lost_samples, GST_SECOND, rate);
         reconnects_++;
         reconnect_msg = gst_structure_new(
-            "assemblyai/reconnect", "reason", G_TYPE_STRING, leg->reason,
-            "close-code", G_TYPE_INT, outage_ ? outage_close_code_ : 0,
-            "attempt", G_TYPE_UINT, attempts, "reconnects", G_TYPE_UINT,
-            reconnects_, "outage-duration", G_TYPE_UINT64, outage_ns,
-            "audio-replayed", G_TYPE_UINT64, replayed, "audio-lost",
-            G_TYPE_UINT64, lost, "session-id", G_TYPE_STRING, b->id.c_str(),
-            nullptr);
+            "assemblyai/reconnect", "reason", G_TYPE_STRING,
+            leg->reason.c_str(), "close-code", G_TYPE_INT,
+            outage_ ? outage_close_code_ : 0, "attempt", G_TYPE_UINT, attempts,
+            "reconnects", G_TYPE_UINT, reconnects_, "outage-duration",
+            G_TYPE_UINT64, outage_ns, "audio-replayed", G_TYPE_UINT64, replayed,
+            "audio-lost", G_TYPE_UINT64, lost, "session-id", G_TYPE_STRING,
+            b->id.c_str(), nullptr);
         gchar *what = g_strdup_printf(
             "%s: a new session continues the stream after %.3f s without "
             "one, with %.3f s of audio sent again.",
-            leg->reason, outage_ns / 1e9, replayed / 1e9);
+            leg->reason.c_str(), outage_ns / 1e9, replayed / 1e9);
         reconnect_text = what;
         g_free(what);
         if (lost) {

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "emulator.h"
+#include "test_wav.h"
 
 namespace
 {
@@ -59,32 +60,6 @@ struct Emu {
     return out;
   }
 };
-
-/* The PCM samples of a mono 16-bit WAV from tests/data. */
-std::vector<uint8_t> read_wav(const char *name)
-{
-  gchar *contents = nullptr;
-  gsize size = 0;
-  fail_unless(
-      g_file_get_contents(data_path(name).c_str(), &contents, &size, nullptr));
-  std::string all(contents, size);
-  g_free(contents);
-  size_t pos = 12;
-  while (pos + 8 <= all.size()) {
-    std::string id = all.substr(pos, 4);
-    uint32_t len = static_cast<uint8_t>(all[pos + 4]) |
-                   static_cast<uint8_t>(all[pos + 5]) << 8 |
-                   static_cast<uint8_t>(all[pos + 6]) << 16 |
-                   static_cast<uint32_t>(static_cast<uint8_t>(all[pos + 7]))
-                       << 24;
-    if (id == "data")
-      return std::vector<uint8_t>(all.begin() + pos + 8,
-                                  all.begin() + pos + 8 + len);
-    pos += 8 + len + (len & 1);
-  }
-  fail_unless(FALSE, "no data chunk in %s", name);
-  return {};
-}
 
 /* Pushes samples [from_ms, to_ms) of @pcm (@rate Hz) in 100 ms buffers,
  * the first at @pts. */

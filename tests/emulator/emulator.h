@@ -59,6 +59,10 @@ struct Config {
   double throttle_rate = 1.25;               // Throttle: processing speed
   int64_t throttle_max_backlog_ms = 300000;  // Throttle: 3007 beyond this
   Script script;
+  /* The script's audio as sent (PCM bytes of the session's encoding). When
+   * set, each session finds where its audio starts in it and transcribes
+   * from there (audio_locator.h); empty: session audio starts at 0. */
+  std::string reference_audio;
   int processing_delay_ms = 0;
   bool begin_configuration = true;
   int64_t max_session_duration_ms = 0;

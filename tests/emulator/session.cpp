@@ -62,7 +62,8 @@ Session::Session(Emulator::Impl *impl,
       fail_reason_(p->fail_reason),
       plan_(p->plan),
       has_plan_(p->has_plan),
-      engine_(&cfg_.script, &params_)
+      engine_(&cfg_.script, &params_),
+      locator_(&cfg_.reference_audio, 2)
 {
   GSocket *s = soup_server_message_get_socket(msg);
   if (s)
@@ -384,6 +385,8 @@ void Session::on_audio(const guint8 *data, gsize len)
   apply_audio_faults();
   if (closing_)
     return;
+  if (!locate(data, len))
+    return; /* no turns before we know what this audio is */
   if (cfg_.pacing == PacingPolicy::Throttle)
     throttle_pump();
   else
@@ -412,6 +415,30 @@ void Session::throttle_pump()
       self->throttle_pump();
       return G_SOURCE_REMOVE;
     });
+}
+
+bool Session::locate(const guint8 *data, gsize len)
+{
+  if (located_ || cfg_.reference_audio.empty())
+    return true;
+  locator_.set_bytes_per_sample(params_.bytes_per_sample);
+  std::optional<size_t> at = locator_.feed(data, len);
+  if (!at)
+    return false;
+  start_script_at(*at);
+  return true;
+}
+
+void Session::start_script_at(size_t byte_offset)
+{
+  located_ = true;
+  int64_t ms = static_cast<int64_t>(
+      byte_offset * 1000 /
+      (static_cast<uint64_t>(params_.sample_rate) * params_.bytes_per_sample));
+  /* Nothing was processed yet: the engine starts on the shifted script. */
+  cfg_.script = script_from(cfg_.script, ms);
+  impl_->log("session audio starts at " + std::to_string(ms) +
+             " ms of the script");
 }
 
 void Session::process(int64_t audio_ms)
@@ -486,6 +513,8 @@ void Session::on_text(const std::string &text)
     clear_sources();
     impl_->update_record(rec_, [](SessionRecord &r) { r.terminated = true; });
     /* Flush: everything received is processed, the open turn ends. */
+    if (!located_ && !cfg_.reference_audio.empty())
+      start_script_at(locator_.best_guess());
     process(received_ms());
     std::vector<std::string> out;
     engine_.force_endpoint(received_ms(), &out);

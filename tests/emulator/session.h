@@ -6,6 +6,7 @@
  * pacing, control messages, timers, faults and the ordered reply queue. */
 #pragma once
 
+#include "audio_locator.h"
 #include "emulator_impl.h"
 
 namespace aai_emu
@@ -49,6 +50,8 @@ class Session
   void on_text(const std::string &text);
   void on_closed();
   void process(int64_t audio_ms);
+  bool locate(const guint8 *data, gsize len);
+  void start_script_at(size_t byte_offset);
   void throttle_pump();
   void reset_inactivity();
   void apply_audio_faults();
@@ -69,6 +72,8 @@ class Session
   bool has_plan_;
   SessionParams params_;
   TurnEngine engine_;
+  AudioLocator locator_;
+  bool located_ = false; /* cfg_.script starts where the audio does */
 
   std::deque<Action> queue_;
   GSource *queue_source_ = nullptr;

@@ -1,0 +1,406 @@
+/* gst-assemblyai
+ * Copyright (C) 2026 gst-assemblyai contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* Fault injection for both elements: dropped connections, every retryable
+ * close code, session rollover. In every case the words delivered must be
+ * exactly the script's: none lost, none repeated, each at its exact time,
+ * in order. The sink delivers words in its end-of-turn assemblyai/turn
+ * messages, the transcriber as buffers on its src pad.
+ *
+ * Audio comes from appsrc as fast as the elements take it (sync=false,
+ * pace=false), except for rollover, which needs wall-clock time to pass.
+ * The whole file then runs ahead of the service, so replay-buffer is set to
+ * hold all of it (see the replay-buffer property). */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/check/gstcheck.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "emulator.h"
+#include "test_wav.h"
+
+namespace
+{
+
+constexpr int kRate = 16000;
+
+/* @name's script and audio repeated @times back to back: a long stream
+ * with exact ground truth. */
+struct LongStream {
+  aai_emu::Script script;
+  std::vector<uint8_t> pcm;
+
+  LongStream(const char *name, int times)
+  {
+    std::string err;
+    aai_emu::Script one;
+    fail_unless(
+        aai_emu::Script::load_file(
+            std::string(TEST_DATA_DIR) + "/" + name + ".json", &one, &err),
+        "%s", err.c_str());
+    std::vector<uint8_t> audio = read_wav((std::string(name) + ".wav").c_str());
+    /* Whole milliseconds per copy, so the script's times stay exact. */
+    size_t per_ms = kRate / 1000 * 2;
+    audio.resize(static_cast<size_t>(one.duration_ms) * per_ms);
+    script = one;
+    script.turns.clear();
+    for (int i = 0; i < times; i++) {
+      int64_t off = i * one.duration_ms;
+      for (aai_emu::ScriptTurn t : one.turns) {
+        for (auto &w : t.words) {
+          w.start += off;
+          w.end += off;
+        }
+        script.turns.push_back(t);
+      }
+      /* Each copy a little different (a DC offset of i LSB), so the
+       * emulator can tell which copy a session's audio comes from. */
+      std::vector<uint8_t> copy = audio;
+      for (size_t b = 0; b + 1 < copy.size(); b += 2) {
+        auto v = static_cast<int16_t>(copy[b] | copy[b + 1] << 8);
+        v = static_cast<int16_t>(std::min(32767, v + i));
+        copy[b] = static_cast<uint8_t>(v & 0xff);
+        copy[b + 1] = static_cast<uint8_t>((v >> 8) & 0xff);
+      }
+      pcm.insert(pcm.end(), copy.begin(), copy.end());
+    }
+    script.duration_ms = one.duration_ms * times;
+  }
+
+  std::vector<aai_emu::ScriptWord> words() const
+  {
+    std::vector<aai_emu::ScriptWord> out;
+    for (const auto &t : script.turns)
+      for (const auto &w : t.words)
+        out.push_back(w);
+    return out;
+  }
+};
+
+struct Word {
+  std::string text;
+  GstClockTime start, end;
+};
+
+struct Outcome {
+  std::vector<Word> words;
+  std::vector<GstMessage *> messages; /* element, warning, error, eos */
+  ~Outcome()
+  {
+    for (auto *m : messages)
+      gst_message_unref(m);
+  }
+  std::vector<const GstStructure *> named(const char *name) const
+  {
+    std::vector<const GstStructure *> out;
+    for (auto *m : messages) {
+      const GstStructure *s = gst_message_get_structure(m);
+      if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_ELEMENT && s &&
+          gst_structure_has_name(s, name))
+        out.push_back(s);
+    }
+    return out;
+  }
+  GstMessage *first(GstMessageType type) const
+  {
+    for (auto *m : messages)
+      if (GST_MESSAGE_TYPE(m) == type)
+        return m;
+    return nullptr;
+  }
+};
+
+/* Words of the sink's end-of-turn messages, in order. */
+void words_from_turns(Outcome *o)
+{
+  for (const GstStructure *s : o->named("assemblyai/turn")) {
+    gboolean eot = FALSE;
+    gst_structure_get_boolean(s, "end-of-turn", &eot);
+    if (!eot)
+      continue;
+    const GValue *words = gst_structure_get_value(s, "words");
+    for (guint i = 0; i < gst_value_array_get_size(words); i++) {
+      const GstStructure *w =
+          gst_value_get_structure(gst_value_array_get_value(words, i));
+      Word out;
+      out.text = gst_structure_get_string(w, "text");
+      gst_structure_get_uint64(w, "start", &out.start);
+      gst_structure_get_uint64(w, "end", &out.end);
+      o->words.push_back(out);
+    }
+  }
+}
+
+/* Runs @pcm through @factory (assemblyaisink or assemblyaitranscriber)
+ * with @props until EOS or an error. */
+void run(const char *factory,
+         const std::string &props,
+         const std::vector<uint8_t> &pcm,
+         bool realtime,
+         Outcome *o,
+         int timeout_s = 120)
+{
+  bool sink = g_str_equal(factory, "assemblyaisink");
+  std::string desc =
+      "appsrc name=src format=time caps=\"audio/x-raw,format=S16LE,rate=16000,"
+      "channels=1,layout=interleaved\" ! " +
+      std::string(factory) + " name=el " +
+      (sink ? (realtime ? "sync=true " : "sync=false ")
+            : (realtime ? "pace=true " : "pace=false ")) +
+      props + (sink ? "" : " ! appsink name=out sync=false wait-on-eos=false");
+  GError *err = nullptr;
+  GstElement *p = gst_parse_launch(desc.c_str(), &err);
+  fail_unless(p != nullptr, "%s", err ? err->message : "");
+  GstElement *src = gst_bin_get_by_name(GST_BIN(p), "src");
+  const size_t chunk = kRate / 10 * 2; /* 100 ms */
+  GstClockTime pts = 0;
+  for (size_t off = 0; off < pcm.size(); off += chunk) {
+    size_t n = std::min(chunk, pcm.size() - off);
+    GstBuffer *b = gst_buffer_new_memdup(pcm.data() + off, n);
+    GST_BUFFER_PTS(b) = pts;
+    GST_BUFFER_DURATION(b) = gst_util_uint64_scale(n / 2, GST_SECOND, kRate);
+    pts += GST_BUFFER_DURATION(b);
+    fail_unless_equals_int(gst_app_src_push_buffer(GST_APP_SRC(src), b),
+                           GST_FLOW_OK);
+  }
+  gst_app_src_end_of_stream(GST_APP_SRC(src));
+  gst_object_unref(src);
+
+  GstBus *bus = gst_element_get_bus(p);
+  gst_element_set_state(p, GST_STATE_PLAYING);
+  gint64 deadline = g_get_monotonic_time() + timeout_s * G_TIME_SPAN_SECOND;
+  for (;;) {
+    gint64 left = deadline - g_get_monotonic_time();
+    fail_unless(left > 0, "%s did not finish within %d s", factory, timeout_s);
+    GstMessage *m = gst_bus_timed_pop_filtered(
+        bus, left * GST_USECOND,
+        static_cast<GstMessageType>(GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR |
+                                    GST_MESSAGE_WARNING | GST_MESSAGE_EOS));
+    if (!m)
+      continue;
+    o->messages.push_back(m);
+    if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_EOS ||
+        GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR)
+      break;
+  }
+  if (sink) {
+    words_from_turns(o);
+  } else {
+    GstElement *out = gst_bin_get_by_name(GST_BIN(p), "out");
+    while (GstSample *s = gst_app_sink_try_pull_sample(GST_APP_SINK(out), 0)) {
+      GstBuffer *b = gst_sample_get_buffer(s);
+      GstMapInfo map;
+      fail_unless(gst_buffer_map(b, &map, GST_MAP_READ));
+      o->words.push_back(
+          {std::string(reinterpret_cast<char *>(map.data), map.size),
+           GST_BUFFER_PTS(b), GST_BUFFER_PTS(b) + GST_BUFFER_DURATION(b)});
+      gst_buffer_unmap(b, &map);
+      gst_sample_unref(s);
+    }
+    gst_object_unref(out);
+  }
+  gst_element_set_state(p, GST_STATE_NULL);
+  gst_object_unref(bus);
+  gst_object_unref(p);
+}
+
+/* The words delivered are the script's: none lost, none repeated, exact
+ * times, in order. */
+void assert_exact(const Outcome &o, const LongStream &ls, const char *factory)
+{
+  GstMessage *e = o.first(GST_MESSAGE_ERROR);
+  if (e) {
+    GError *err = nullptr;
+    gchar *dbg = nullptr;
+    gst_message_parse_error(e, &err, &dbg);
+    fail_unless(FALSE, "%s: error %s (%s)", factory, err->message, dbg);
+  }
+  auto want = ls.words();
+  for (size_t i = 0; i < std::min(want.size(), o.words.size()); i++) {
+    const Word &g = o.words[i];
+    GstClockTime start = static_cast<GstClockTime>(want[i].start) * GST_MSECOND;
+    GstClockTime end = static_cast<GstClockTime>(want[i].end) * GST_MSECOND;
+    fail_unless(
+        g.text == want[i].text && g.start == start && g.end == end,
+        "%s: word %zu is '%s' at %" GST_TIME_FORMAT "..%" GST_TIME_FORMAT
+        ", want '%s' at %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " ms",
+        factory, i, g.text.c_str(), GST_TIME_ARGS(g.start),
+        GST_TIME_ARGS(g.end), want[i].text.c_str(), want[i].start, want[i].end);
+  }
+  fail_unless_equals_int(o.words.size(), want.size());
+}
+
+std::string base_props(const aai_emu::Emulator &emu)
+{
+  return "api-key=test-key url=" + emu.ws_url() +
+         " reconnect-max-backoff=50 replay-buffer=600000";
+}
+
+const char *kFactories[] = {"assemblyaisink", "assemblyaitranscriber"};
+
+aai_emu::Config config_for(const LongStream &ls)
+{
+  aai_emu::Config cfg;
+  cfg.script = ls.script;
+  /* So a session that starts with replayed audio transcribes that audio. */
+  cfg.reference_audio.assign(ls.pcm.begin(), ls.pcm.end());
+  return cfg;
+}
+
+}  // namespace
+
+/* One drop in the middle of a turn: the replay makes the new session hear
+ * the whole turn again, and the reconnect message says what happened. */
+GST_START_TEST(test_drop_mid_turn)
+{
+  LongStream ls("counting", 1);
+  for (const char *factory : kFactories) {
+    aai_emu::Emulator emu;
+    std::string err;
+    fail_unless(emu.start(config_for(ls), &err), "%s", err.c_str());
+    aai_emu::FaultPlan plan;
+    plan.drop_at_audio_ms = 4500; /* inside the second turn */
+    emu.set_fault_plan(plan);
+    Outcome o;
+    run(factory, base_props(emu), ls.pcm, false, &o);
+    assert_exact(o, ls, factory);
+    auto rc = o.named("assemblyai/reconnect");
+    fail_unless_equals_int(rc.size(), 1);
+    fail_unless_equals_string(gst_structure_get_string(rc[0], "reason"),
+                              "connection-lost");
+    guint attempt = 0;
+    gst_structure_get_uint(rc[0], "attempt", &attempt);
+    fail_unless_equals_int(attempt, 1);
+    guint64 replayed = 0, lost = 1, outage = 0;
+    gst_structure_get_uint64(rc[0], "audio-replayed", &replayed);
+    gst_structure_get_uint64(rc[0], "audio-lost", &lost);
+    gst_structure_get_uint64(rc[0], "outage-duration", &outage);
+    /* From the end of the first turn (1958 ms, on a whole ms) to the end
+     * of the file: all of it was pushed before the drop. */
+    fail_unless_equals_uint64(
+        replayed,
+        static_cast<guint64>(ls.script.duration_ms - 1958) * GST_MSECOND);
+    fail_unless_equals_uint64(lost, 0);
+    fail_unless(outage > 0);
+    /* The second session started with the replay. */
+    auto sessions = emu.sessions();
+    fail_unless_equals_int(sessions.size(), 2);
+    fail_unless_equals_uint64(sessions[1].audio_bytes % 2, 0);
+    fail_unless(o.first(GST_MESSAGE_WARNING) != nullptr);
+  }
+}
+GST_END_TEST;
+
+/* Every close code the service documents as retryable, once each. */
+GST_START_TEST(test_retryable_close_codes)
+{
+  struct Case {
+    int code;
+    const char *reason;
+  } cases[] = {
+      {3005, "Session Cancelled: An error occurred"},
+      {3008, "Session Expired: Maximum session duration exceeded"},
+      {3009, "Unauthorized Connection: Too many concurrent sessions"},
+      {1008, "Unauthorized connection: Too many concurrent sessions"},
+      {1011, "Internal error"},
+  };
+  LongStream ls("counting", 1);
+  for (const Case &c : cases) {
+    for (const char *factory : kFactories) {
+      aai_emu::Emulator emu;
+      std::string err;
+      fail_unless(emu.start(config_for(ls), &err), "%s", err.c_str());
+      aai_emu::FaultPlan plan;
+      plan.close_code = c.code;
+      plan.close_reason = c.reason;
+      plan.close_at_audio_ms = 6000; /* inside the third turn */
+      plan.send_error_frame = true;
+      emu.set_fault_plan(plan);
+      Outcome o;
+      run(factory, base_props(emu), ls.pcm, false, &o);
+      assert_exact(o, ls, factory);
+      auto rc = o.named("assemblyai/reconnect");
+      fail_unless_equals_int(rc.size(), 1);
+      gint code = 0;
+      gst_structure_get_int(rc[0], "close-code", &code);
+      fail_unless_equals_int(code, c.code);
+    }
+  }
+}
+GST_END_TEST;
+
+/* Non-retryable closes are errors at once, with no reconnection. */
+GST_START_TEST(test_fatal_close_not_retried)
+{
+  LongStream ls("counting", 1);
+  for (const char *factory : kFactories) {
+    aai_emu::Emulator emu;
+    std::string err;
+    fail_unless(emu.start(config_for(ls), &err), "%s", err.c_str());
+    aai_emu::FaultPlan plan;
+    plan.close_code = 1008;
+    plan.close_reason = "Unauthorized Connection: Invalid API key";
+    plan.close_at_audio_ms = 3000;
+    emu.set_fault_plan(plan);
+    Outcome o;
+    run(factory, base_props(emu), ls.pcm, false, &o);
+    GstMessage *e = o.first(GST_MESSAGE_ERROR);
+    fail_unless(e != nullptr);
+    GError *gerr = nullptr;
+    gst_message_parse_error(e, &gerr, nullptr);
+    fail_unless(g_error_matches(gerr, GST_RESOURCE_ERROR,
+                                GST_RESOURCE_ERROR_NOT_AUTHORIZED));
+    g_error_free(gerr);
+    fail_unless_equals_int(emu.sessions().size(), 1);
+    fail_unless_equals_int(o.named("assemblyai/reconnect").size(), 0);
+  }
+}
+GST_END_TEST;
+
+/* Sessions expire after 3 s (Begin.expires_at); the stream rolls over to
+ * new sessions in real time without a 3008, a gap or a repeat. */
+GST_START_TEST(test_rollover_before_expiry)
+{
+  LongStream ls("counting", 1);
+  for (const char *factory : kFactories) {
+    aai_emu::Config cfg = config_for(ls);
+    cfg.max_session_duration_ms = 3000;
+    aai_emu::Emulator emu;
+    std::string err;
+    fail_unless(emu.start(cfg, &err), "%s", err.c_str());
+    Outcome o;
+    run(factory, base_props(emu), ls.pcm, true, &o);
+    assert_exact(o, ls, factory);
+    auto rc = o.named("assemblyai/reconnect");
+    fail_unless(rc.size() >= 2, "%s: %zu rollovers", factory, rc.size());
+    for (const GstStructure *s : rc)
+      fail_unless_equals_string(gst_structure_get_string(s, "reason"),
+                                "rollover");
+    for (const auto &s : emu.sessions())
+      fail_if(s.close_code == 3008, "%s: a session expired", factory);
+  }
+}
+GST_END_TEST;
+
+static Suite *reconnect_suite(void)
+{
+  Suite *s = suite_create("reconnect");
+  TCase *tc = tcase_create("general");
+  tcase_set_timeout(tc, 300);
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_drop_mid_turn);
+  tcase_add_test(tc, test_retryable_close_codes);
+  tcase_add_test(tc, test_fatal_close_not_retried);
+  tcase_add_test(tc, test_rollover_before_expiry);
+  return s;
+}
+
+GST_CHECK_MAIN(reconnect);
