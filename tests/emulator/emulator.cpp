@@ -2,11 +2,11 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* The emulator's server thread: HTTP endpoints, auth and session setup.
- * Per-session behaviour lives in session.cpp. */
+/* The emulator's server thread: WebSocket upgrades (auth, KeyPool,
+ * per-session fault plans) and session setup. Token endpoints live in
+ * token_endpoint.cpp, per-session behaviour in session.cpp. */
 #include "emulator_impl.h"
-
-#include <json-glib/json-glib.h>
+#include "http_util.h"
 
 namespace aai_emu
 {
@@ -21,82 +21,19 @@ Emulator::~Emulator()
 namespace
 {
 
-std::string json_error_body(const std::string &msg)
+/* Uniform in [lo, hi] (clamped to 0..G_MAXINT32 - 1) from a generator
+ * seeded by (seed, index) alone, so every run draws the same points. */
+int64_t random_drop_point(uint32_t seed, size_t index, int64_t lo, int64_t hi)
 {
-  JsonBuilder *b = json_builder_new();
-  json_builder_begin_object(b);
-  json_builder_set_member_name(b, "error");
-  json_builder_add_string_value(b, msg.c_str());
-  json_builder_end_object(b);
-  std::string out = builder_to_string(b);
-  g_object_unref(b);
-  return out;
-}
-
-void respond_json(SoupServerMessage *msg, int status, const std::string &body)
-{
-  soup_server_message_set_status(msg, status, nullptr);
-  soup_server_message_set_response(msg, "application/json", SOUP_MEMORY_COPY,
-                                   body.data(), body.size());
-}
-
-std::map<std::string, std::string> decode_query(const char *query)
-{
-  std::map<std::string, std::string> out;
-  if (!query)
-    return out;
-  GHashTable *t =
-      g_uri_parse_params(query, -1, "&", G_URI_PARAMS_WWW_FORM, nullptr);
-  if (!t)
-    return out;
-  GHashTableIter it;
-  gpointer k, v;
-  g_hash_table_iter_init(&it, t);
-  while (g_hash_table_iter_next(&it, &k, &v))
-    out[(const char *)k] = (const char *)v;
-  g_hash_table_unref(t);
-  return out;
-}
-
-std::map<std::string, std::string> lower_headers(SoupMessageHeaders *h)
-{
-  std::map<std::string, std::string> out;
-  SoupMessageHeadersIter it;
-  const char *name, *value;
-  soup_message_headers_iter_init(&it, h);
-  while (soup_message_headers_iter_next(&it, &name, &value)) {
-    gchar *lower = g_ascii_strdown(name, -1);
-    out[lower] = value;
-    g_free(lower);
-  }
-  return out;
-}
-
-/* The KeyPool team token: "Authorization: Bearer", x-api-key, or the
- * browser subprotocol keypool-token.<token>. */
-std::string keypool_token(const std::map<std::string, std::string> &headers,
-                          std::string *subprotocol)
-{
-  auto it = headers.find("authorization");
-  if (it != headers.end() && g_str_has_prefix(it->second.c_str(), "Bearer "))
-    return it->second.substr(7);
-  it = headers.find("x-api-key");
-  if (it != headers.end())
-    return it->second;
-  it = headers.find("sec-websocket-protocol");
-  if (it != headers.end()) {
-    gchar **protos = g_strsplit_set(it->second.c_str(), ", ", -1);
-    std::string token;
-    for (gchar **p = protos; *p; p++)
-      if (g_str_has_prefix(*p, "keypool-token.")) {
-        *subprotocol = *p;
-        token = *p + strlen("keypool-token.");
-        break;
-      }
-    g_strfreev(protos);
-    return token;
-  }
-  return "";
+  lo = CLAMP(lo, 0, G_MAXINT32 - 1);
+  hi = CLAMP(hi, 0, G_MAXINT32 - 1);
+  if (hi < lo)
+    std::swap(lo, hi);
+  guint32 seeds[2] = {seed, (guint32)index};
+  GRand *r = g_rand_new_with_seed_array(seeds, 2);
+  int64_t point = g_rand_int_range(r, (gint32)lo, (gint32)hi + 1);
+  g_rand_free(r);
+  return point;
 }
 
 }  // namespace
@@ -129,114 +66,6 @@ void Emulator::Impl::log(const std::string &line)
     logger(line);
 }
 
-std::string Emulator::Impl::mint(int expires_in_seconds, int max_duration_s)
-{
-  gchar *uuid = g_uuid_string_random();
-  std::string token = std::string("tmp-") + uuid;
-  g_free(uuid);
-  std::lock_guard<std::mutex> lock(mutex);
-  Token t;
-  t.expires_us = g_get_monotonic_time() + (gint64)expires_in_seconds * 1000000;
-  t.max_session_duration_s = max_duration_s;
-  tokens[token] = t;
-  return token;
-}
-
-/* GET /v3/token and the KeyPool /v1/assemblyai/v3/token (§1.2, §2.2). */
-void Emulator::Impl::handle_token(SoupServerMessage *msg, bool keypool)
-{
-  if (soup_server_message_get_method(msg) != SOUP_METHOD_GET) {
-    respond_json(msg, 405, json_error_body("Method not allowed"));
-    return;
-  }
-  auto headers = lower_headers(soup_server_message_get_request_headers(msg));
-  Config cfg = config_snapshot();
-  if (keypool) {
-    int fail_status = 0;
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      fail_status = plan.keypool_fail_status;
-    }
-    std::string sub;
-    std::string team = keypool_token(headers, &sub);
-    bool ok = false;
-    for (auto &t : cfg.keypool_team_tokens)
-      ok = ok || (!team.empty() && t == team);
-    if (!ok) {
-      respond_json(msg, 401, json_error_body("Unauthorized"));
-      return;
-    }
-    if (fail_status) {
-      respond_json(msg, fail_status,
-                   json_error_body(keypool_reason(fail_status)));
-      return;
-    }
-  } else {
-    auto it = headers.find("authorization");
-    bool ok = false;
-    for (auto &k : cfg.api_keys)
-      ok = ok || (it != headers.end() && it->second == k);
-    if (!ok) {
-      respond_json(
-          msg, 401,
-          json_error_body(it == headers.end() ? "Missing Authorization header"
-                                              : "Invalid API key"));
-      return;
-    }
-  }
-  auto q = decode_query(g_uri_get_query(soup_server_message_get_uri(msg)));
-  gint64 expires = 0, max_dur = 0;
-  auto e = q.find("expires_in_seconds");
-  if (e == q.end()) {
-    respond_json(msg, 400, json_error_body("expires_in_seconds is required"));
-    return;
-  }
-  if (!g_ascii_string_to_signed(e->second.c_str(), 10, 1, 600, &expires,
-                                nullptr)) {
-    respond_json(msg, 400,
-                 json_error_body("expires_in_seconds must be an integer "
-                                 "between 1 and 600"));
-    return;
-  }
-  auto m = q.find("max_session_duration_seconds");
-  if (m != q.end() && !g_ascii_string_to_signed(m->second.c_str(), 10, 60,
-                                                10800, &max_dur, nullptr)) {
-    respond_json(msg, 400,
-                 json_error_body("max_session_duration_seconds must be an "
-                                 "integer between 60 and 10800"));
-    return;
-  }
-  std::string token = mint((int)expires, (int)max_dur);
-  JsonBuilder *b = json_builder_new();
-  json_builder_begin_object(b);
-  json_builder_set_member_name(b, "token");
-  json_builder_add_string_value(b, token.c_str());
-  json_builder_set_member_name(b, "expires_in_seconds");
-  json_builder_add_int_value(b, expires);
-  json_builder_end_object(b);
-  respond_json(msg, 200, builder_to_string(b));
-  g_object_unref(b);
-  log("token minted (expires_in_seconds=" + std::to_string(expires) + ")");
-}
-
-std::string keypool_reason(int status)
-{
-  switch (status) {
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 429:
-      return "Quota Exceeded";
-    case 502:
-      return "Upstream Failed";
-    case 503:
-      return "No Available Keys";
-    default:
-      return "Error";
-  }
-}
-
 /* Runs before the upgrade: decides between an HTTP rejection and
  * accepting the WebSocket (possibly to fail it with an Error frame). */
 void Emulator::Impl::handle_ws_request(SoupServerMessage *msg, bool keypool)
@@ -266,7 +95,8 @@ void Emulator::Impl::handle_ws_request(SoupServerMessage *msg, bool keypool)
     if (status) {
       rec.rejected = true;
       rec.http_status = status;
-      respond_json(msg, status, json_error_body(keypool_reason(status)));
+      respond(msg, status, "application/json",
+              json_error_body(keypool_reason(status)));
       add_record(std::move(rec));
       log("keypool upgrade rejected with HTTP " + std::to_string(status));
       delete pending;
@@ -311,7 +141,7 @@ void Emulator::Impl::handle_ws_request(SoupServerMessage *msg, bool keypool)
       if (cfg.auth_failure == AuthFailureMode::HttpStatus) {
         rec.rejected = true;
         rec.http_status = 401;
-        respond_json(msg, 401, json_error_body(reason));
+        respond(msg, 401, "application/json", json_error_body(reason));
         add_record(std::move(rec));
         log("upgrade rejected with HTTP 401: " + reason);
         delete pending;
@@ -329,14 +159,24 @@ void Emulator::Impl::handle_ws_request(SoupServerMessage *msg, bool keypool)
       pending->fail_reason =
           "Unauthorized Connection: Too many concurrent sessions";
     }
+    /* apply_to_sessions > 0 counts down; negative applies to all. */
     if (pending->fail_code == 0 && plan.apply_to_sessions != 0) {
       pending->plan = plan;
       pending->has_plan = true;
       if (plan.apply_to_sessions > 0)
         plan.apply_to_sessions--;
     }
+    /* Drawn under the same lock as the record is added, so the session
+     * index in the seed is this record's index in sessions(). */
+    if (pending->fail_code == 0 && plan.random_drop_seed != 0)
+      rec.random_drop_at_ms =
+          random_drop_point(plan.random_drop_seed, records.size(),
+                            plan.random_drop_min_ms, plan.random_drop_max_ms);
+    pending->random_drop_at_ms = rec.random_drop_at_ms;
+    records.push_back(std::move(rec));
+    pending->record = records.size() - 1;
+    cond.notify_all();
   }
-  pending->record = add_record(std::move(rec));
   g_object_set_data_full(G_OBJECT(msg), "aai-emu-pending", pending,
                          [](gpointer p) { delete (PendingSession *)p; });
 }
@@ -571,6 +411,30 @@ bool Emulator::wait_for(
   std::unique_lock<std::mutex> lock(impl_->mutex);
   return impl_->cond.wait_for(lock, std::chrono::milliseconds(timeout_ms),
                               [&] { return pred(impl_->records); });
+}
+
+int Emulator::drops_done() const
+{
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  int n = 0;
+  for (auto &r : impl_->records)
+    n += r.dropped ? 1 : 0;
+  return n;
+}
+
+std::vector<TokenRequest> Emulator::token_requests() const
+{
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->token_requests;
+}
+
+bool Emulator::wait_for_token_requests(
+    const std::function<bool(const std::vector<TokenRequest> &)> &pred,
+    int timeout_ms) const
+{
+  std::unique_lock<std::mutex> lock(impl_->mutex);
+  return impl_->cond.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                              [&] { return pred(impl_->token_requests); });
 }
 
 std::string Emulator::mint_token(int expires_in_seconds,

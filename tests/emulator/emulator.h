@@ -73,7 +73,10 @@ struct Config {
   int port = 0;  // 0: any free port on 127.0.0.1
 };
 
+/* Faults on demand (README.md). set_fault_plan() replaces the whole plan
+ * and restarts its counters. */
 struct FaultPlan {
+  /* Per-session faults, for the next apply_to_sessions sessions. */
   int64_t drop_at_audio_ms = -1;
   int drop_after_frames = -1;
   int close_code = 0;
@@ -84,9 +87,28 @@ struct FaultPlan {
   int64_t raw_frames_at_audio_ms = 0;
   int reply_delay_ms = 0;
   bool stall = false;
+  int apply_to_sessions = 1;  // -1: every session from now on
   int refuse_sessions = 0;
-  int apply_to_sessions = 1;
-  int keypool_fail_status = 0;  // stays in force until the plan is replaced
+  /* Non-zero: every session (whatever apply_to_sessions says) drops its
+   * connection at a point drawn uniformly from [min, max] ms of received
+   * audio by a generator seeded with (seed, session index). */
+  uint32_t random_drop_seed = 0;
+  int64_t random_drop_min_ms = 1000;
+  int64_t random_drop_max_ms = 10000;
+  /* Token requests (GET /v3/token, and the KeyPool token endpoint, which
+   * forwards to it) answered with a failure: token_fail_status with
+   * {"error": ...}, or with token_bad_json a body that is not JSON (status
+   * token_fail_status, else 200), or with token_bad_json_missing_field a
+   * 200 JSON body without "token". */
+  int token_fail_status = 0;
+  bool token_bad_json = false;
+  bool token_bad_json_missing_field = false;
+  /* How many token requests (either endpoint) fail, token or KeyPool
+   * faults alike, before tokens are minted again; -1: until replaced. */
+  int token_fail_count = -1;
+  /* KeyPool upgrades and token requests fail with this status; upgrades
+   * until the plan is replaced, token requests per token_fail_count. */
+  int keypool_fail_status = 0;
 };
 
 struct SessionRecord {
@@ -109,6 +131,17 @@ struct SessionRecord {
   std::string close_reason;
   bool rejected = false;
   int http_status = 0;
+  bool dropped = false;  // the emulator dropped the TCP connection (any fault)
+  int64_t random_drop_at_ms = -1;  // drawn drop point; -1: none
+};
+
+/* One request to a token endpoint (direct or KeyPool). */
+struct TokenRequest {
+  std::string path;
+  std::map<std::string, std::string> params;   // decoded query
+  std::map<std::string, std::string> headers;  // lower-case names
+  int status = 0;                              // HTTP status answered
+  std::string token;                           // minted token; empty if none
 };
 
 class Emulator
@@ -132,6 +165,12 @@ class Emulator
   std::vector<SessionRecord> sessions() const;
   bool wait_for(
       const std::function<bool(const std::vector<SessionRecord> &)> &pred,
+      int timeout_ms) const;
+  /* Sessions whose connection the emulator dropped (every drop fault). */
+  int drops_done() const;
+  std::vector<TokenRequest> token_requests() const;
+  bool wait_for_token_requests(
+      const std::function<bool(const std::vector<TokenRequest> &)> &pred,
       int timeout_ms) const;
   std::string mint_token(int expires_in_seconds,
                          int max_session_duration_seconds = 0);

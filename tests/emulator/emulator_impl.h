@@ -21,8 +21,6 @@
 namespace aai_emu
 {
 
-std::string keypool_reason(int status);
-
 /* What the upgrade handler decided, carried to the WebSocket callback. */
 struct PendingSession {
   Config cfg;
@@ -32,6 +30,7 @@ struct PendingSession {
   std::string fail_reason;
   FaultPlan plan;
   bool has_plan = false;
+  int64_t random_drop_at_ms = -1;  // FaultPlan::random_drop_seed
 };
 
 class Session;
@@ -49,6 +48,7 @@ struct Emulator::Impl {
   Config config;
   FaultPlan plan;
   std::vector<SessionRecord> records;
+  std::vector<TokenRequest> token_requests;
   std::map<std::string, Token> tokens;
   bool started = false, start_ok = false;
   std::string start_error;
@@ -69,6 +69,11 @@ struct Emulator::Impl {
   Config config_snapshot();
   std::string mint(int expires_in_seconds, int max_duration_s);
   void handle_token(SoupServerMessage *msg, bool keypool);
+  int answer_token(TokenRequest *req,
+                   bool keypool,
+                   std::string *content_type,
+                   std::string *body);
+  int take_token_fault(bool proxy_stage, FaultPlan *fault);
   void handle_ws_request(SoupServerMessage *msg, bool keypool);
   void on_ws(SoupServerMessage *msg, SoupWebsocketConnection *conn);
   void start_session(PendingSession *p,

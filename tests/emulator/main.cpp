@@ -30,7 +30,16 @@ struct Options {
   gint64 drop_at_audio_ms = -1;
   gint close_code = 0;
   gchar *close_reason = nullptr;
+  gint64 close_at_audio_ms = 0;
+  gboolean error_frame = FALSE;
+  gint fault_sessions = -1;
   gint refuse_sessions = 0;
+  gint64 random_drop_seed = 0;
+  gint64 random_drop_min_ms = 1000, random_drop_max_ms = 10000;
+  gint token_fail_status = 0;
+  gint token_fail_count = -1;
+  gboolean token_bad_json = FALSE, token_missing_field = FALSE;
+  gint keypool_fail_status = 0;
   gint exit_after_sessions = 0;
   gboolean quiet = FALSE;
 };
@@ -79,14 +88,39 @@ int main(int argc, char **argv)
        &o.rate_limit_close_code, "Close code for refused sessions", "N"},
       {"keypool-team-token", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.team_tokens,
        "KeyPool team token (repeatable; default team-token)", "T"},
+      {"fault-sessions", 0, 0, G_OPTION_ARG_INT, &o.fault_sessions,
+       "Apply the drop/close faults to the first N sessions (default -1: "
+       "every session)",
+       "N"},
       {"drop-at-audio-ms", 0, 0, G_OPTION_ARG_INT64, &o.drop_at_audio_ms,
        "Drop the TCP connection at this audio time", "MS"},
       {"close-code", 0, 0, G_OPTION_ARG_INT, &o.close_code,
-       "Close every session with this code after Begin", "N"},
+       "Close sessions with this code", "N"},
       {"close-reason", 0, 0, G_OPTION_ARG_STRING, &o.close_reason,
        "Reason for --close-code", "S"},
+      {"close-at-audio-ms", 0, 0, G_OPTION_ARG_INT64, &o.close_at_audio_ms,
+       "Audio time of the --close-code close (default 0: after Begin)", "MS"},
+      {"error-frame", 0, 0, G_OPTION_ARG_NONE, &o.error_frame,
+       "Send an Error frame before the --close-code close", nullptr},
       {"refuse-sessions", 0, 0, G_OPTION_ARG_INT, &o.refuse_sessions,
        "Refuse the first N sessions", "N"},
+      {"random-drop-seed", 0, 0, G_OPTION_ARG_INT64, &o.random_drop_seed,
+       "Drop every session at a reproducible random audio time (0: off)",
+       "SEED"},
+      {"random-drop-min-ms", 0, 0, G_OPTION_ARG_INT64, &o.random_drop_min_ms,
+       "Earliest random drop (default 1000)", "MS"},
+      {"random-drop-max-ms", 0, 0, G_OPTION_ARG_INT64, &o.random_drop_max_ms,
+       "Latest random drop (default 10000)", "MS"},
+      {"token-fail-status", 0, 0, G_OPTION_ARG_INT, &o.token_fail_status,
+       "Answer token requests with this HTTP status", "N"},
+      {"token-bad-json", 0, 0, G_OPTION_ARG_NONE, &o.token_bad_json,
+       "Answer token requests with a body that is not JSON", nullptr},
+      {"token-missing-field", 0, 0, G_OPTION_ARG_NONE, &o.token_missing_field,
+       "Answer token requests with JSON lacking \"token\"", nullptr},
+      {"token-fail-count", 0, 0, G_OPTION_ARG_INT, &o.token_fail_count,
+       "Fail only the first N token requests (default -1: all)", "N"},
+      {"keypool-fail-status", 0, 0, G_OPTION_ARG_INT, &o.keypool_fail_status,
+       "Fail KeyPool upgrades and token requests with this status", "N"},
       {"exit-after-sessions", 0, 0, G_OPTION_ARG_INT, &o.exit_after_sessions,
        "Exit 0 once N sessions have closed", "N"},
       {"quiet", 0, 0, G_OPTION_ARG_NONE, &o.quiet, "No session log on stderr",
@@ -140,6 +174,8 @@ int main(int argc, char **argv)
   cfg.max_session_duration_ms = o.max_session_duration;
   cfg.inactivity_close_code = o.inactivity_close_code;
   cfg.rate_limit_close_code = o.rate_limit_close_code;
+  if (o.random_drop_seed < 0 || o.random_drop_seed > G_MAXUINT32)
+    error = "--random-drop-seed must be between 0 and 4294967295";
   if (error.empty() && o.script)
     aai_emu::Script::load_file(o.script, &cfg.script, &error);
 
@@ -154,11 +190,21 @@ int main(int argc, char **argv)
         g_printerr("emulator: %s\n", line.c_str());
       });
     aai_emu::FaultPlan plan;
-    plan.apply_to_sessions = -1;
+    plan.apply_to_sessions = o.fault_sessions;
     plan.drop_at_audio_ms = o.drop_at_audio_ms;
     plan.close_code = o.close_code;
     plan.close_reason = o.close_reason ? o.close_reason : "";
+    plan.close_at_audio_ms = o.close_at_audio_ms;
+    plan.send_error_frame = o.error_frame;
     plan.refuse_sessions = o.refuse_sessions;
+    plan.random_drop_seed = (uint32_t)o.random_drop_seed;
+    plan.random_drop_min_ms = o.random_drop_min_ms;
+    plan.random_drop_max_ms = o.random_drop_max_ms;
+    plan.token_fail_status = o.token_fail_status;
+    plan.token_bad_json = o.token_bad_json;
+    plan.token_bad_json_missing_field = o.token_missing_field;
+    plan.token_fail_count = o.token_fail_count;
+    plan.keypool_fail_status = o.keypool_fail_status;
     emu.set_fault_plan(plan);
     if (!emu.start(cfg, &error)) {
       g_printerr("assemblyai-emulator: %s\n", error.c_str());

@@ -62,6 +62,7 @@ Session::Session(Emulator::Impl *impl,
       fail_reason_(p->fail_reason),
       plan_(p->plan),
       has_plan_(p->has_plan),
+      random_drop_at_ms_(p->random_drop_at_ms),
       engine_(&cfg_.script, &params_),
       locator_(&cfg_.reference_audio, 2)
 {
@@ -152,11 +153,15 @@ void Session::begin()
     error_close(3006, "Invalid Message: " + err);
     return;
   }
-  int64_t max_ms =
-      cfg_.max_session_duration_ms > 0 ? cfg_.max_session_duration_ms
-      : token_max_duration_s_ > 0      ? (int64_t)token_max_duration_s_ * 1000
-                                       : (int64_t)10800 * 1000;
-  gint64 expires_at = (g_get_real_time() + max_ms * 1000 + 999999) / 1000000;
+  /* The server's limit (3 h unless configured), capped by the token's. */
+  int64_t max_ms = cfg_.max_session_duration_ms > 0
+                       ? cfg_.max_session_duration_ms
+                       : (int64_t)10800 * 1000;
+  if (token_max_duration_s_ > 0)
+    max_ms = std::min(max_ms, (int64_t)token_max_duration_s_ * 1000);
+  /* Whole seconds, rounded down: the deadline below is never earlier than
+   * expires_at, so a client acting on expires_at is never late. */
+  gint64 expires_at = (g_get_real_time() + max_ms * 1000) / 1000000;
 
   JsonBuilder *b = json_builder_new();
   json_builder_begin_object(b);
@@ -286,6 +291,7 @@ void Session::drop_now()
   closing_ = true;
   clear_sources();
   impl_->update_record(rec_, [&](SessionRecord &r) {
+    r.dropped = true;
     r.close_code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
     r.close_reason = "connection dropped";
   });
@@ -452,9 +458,16 @@ void Session::process(int64_t audio_ms)
 
 void Session::apply_audio_faults()
 {
-  if (!has_plan_ || closing_)
+  if (closing_)
     return;
   int64_t ms = received_ms();
+  /* Random drops ignore apply_to_sessions (has_plan_). */
+  if (random_drop_at_ms_ >= 0 && frames_ > 0 && ms >= random_drop_at_ms_) {
+    drop_now();
+    return;
+  }
+  if (!has_plan_)
+    return;
   if (plan_.drop_at_audio_ms >= 0 && frames_ > 0 &&
       ms >= plan_.drop_at_audio_ms) {
     drop_now();

@@ -70,6 +70,7 @@ class Session
   std::string fail_reason_;
   FaultPlan plan_;
   bool has_plan_;
+  int64_t random_drop_at_ms_;
   SessionParams params_;
   TurnEngine engine_;
   AudioLocator locator_;

@@ -229,6 +229,14 @@ JsonObject *word(JsonObject *o, size_t i)
 
 }  // namespace
 
+bool jvalid(const std::string &text)
+{
+  JsonParser *p = json_parser_new();
+  bool ok = json_parser_load_from_data(p, text.data(), text.size(), nullptr);
+  g_object_unref(p);
+  return ok;
+}
+
 std::string jstr(const std::string &msg, const char *m)
 {
   return with_object<std::string>(msg, "", [&](JsonObject *o) {

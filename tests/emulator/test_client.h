@@ -68,6 +68,7 @@ class WsClient
 };
 
 /* JSON accessors for received messages (json-glib). */
+bool jvalid(const std::string &text);  // text parses as JSON
 std::string jstr(const std::string &msg, const char *member);
 int64_t jint(const std::string &msg, const char *member);
 double jdouble(const std::string &msg, const char *member);

@@ -2,7 +2,8 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* Auth (§2): raw key, temporary tokens, the token endpoint, KeyPool. */
+/* Auth (§2): raw key, temporary tokens, the token endpoint, KeyPool;
+ * token endpoint faults and the token request log. */
 #include "test_common.h"
 
 using namespace aai_test;
@@ -117,17 +118,32 @@ GST_START_TEST(test_token_expired)
 }
 GST_END_TEST;
 
-GST_START_TEST(test_token_max_duration)
+/* expires_at = session start + the shorter of the server's and the
+ * token's limit, in whole seconds rounded down. */
+static void check_token_expires_at(int64_t config_ms,
+                                   int token_s,
+                                   int64_t expected_ms)
 {
-  Started s;
-  std::string t = s.emu.mint_token(60, 120);
+  Config cfg;
+  cfg.max_session_duration_ms = config_ms;
+  Started s(cfg);
+  std::string t = s.emu.mint_token(60, token_s);
   WsClient c;
+  gint64 before = g_get_real_time();
   fail_unless(c.connect(with_query(s.emu.ws_url(), us_params({{"token", t}}))));
   fail_unless(c.wait_type("Begin") == 0);
-  int64_t now = g_get_real_time() / 1000000;
+  gint64 after = g_get_real_time();
   int64_t exp = jint(c.messages[0], "expires_at");
-  fail_unless(exp >= now + 118 && exp <= now + 122,
+  fail_unless(exp >= (before + expected_ms * 1000) / 1000000 &&
+                  exp <= (after + expected_ms * 1000) / 1000000,
               "expires_at %" G_GINT64_FORMAT, exp);
+}
+
+GST_START_TEST(test_token_max_duration)
+{
+  check_token_expires_at(0, 120, 120000);
+  check_token_expires_at(600000, 120, 120000);
+  check_token_expires_at(90000, 120, 90000);
 }
 GST_END_TEST;
 
@@ -242,6 +258,226 @@ GST_START_TEST(test_keypool_statuses)
 }
 GST_END_TEST;
 
+static int get_token(WsClient &c,
+                     const std::string &url,
+                     const Headers &auth,
+                     std::string *body)
+{
+  body->clear();
+  return c.http_get(with_query(url, {{"expires_in_seconds", "60"}}), auth,
+                    body);
+}
+
+GST_START_TEST(test_token_fail_status)
+{
+  Started s;
+  WsClient c;
+  std::string body;
+  for (int status : {400, 401, 429, 500, 503}) {
+    aai_emu::FaultPlan plan;
+    plan.token_fail_status = status;
+    plan.token_fail_count = 2;
+    s.emu.set_fault_plan(plan);
+    for (int i = 0; i < 2; i++) {
+      fail_unless_equals_int(
+          get_token(c, s.emu.token_url(), key_header(), &body), status);
+      fail_unless(!jstr(body, "error").empty(), "body %s", body.c_str());
+      fail_if(jhas(body, "token"));
+    }
+    fail_unless_equals_int(get_token(c, s.emu.token_url(), key_header(), &body),
+                           200);
+    fail_unless(!jstr(body, "token").empty());
+  }
+  /* -1 (the default): until the plan is replaced. */
+  aai_emu::FaultPlan plan;
+  plan.token_fail_status = 500;
+  s.emu.set_fault_plan(plan);
+  for (int i = 0; i < 3; i++)
+    fail_unless_equals_int(get_token(c, s.emu.token_url(), key_header(), &body),
+                           500);
+  s.emu.set_fault_plan(aai_emu::FaultPlan());
+  fail_unless_equals_int(get_token(c, s.emu.token_url(), key_header(), &body),
+                         200);
+  auto reqs = s.emu.token_requests();
+  fail_unless_equals_int(reqs.size(), 5 * 3 + 4);
+  fail_unless_equals_int(reqs[0].status, 400);
+  fail_unless(reqs[0].token.empty());
+  fail_unless_equals_int(reqs[2].status, 200);
+  check_str(reqs.back().token, jstr(body, "token"));
+}
+GST_END_TEST;
+
+GST_START_TEST(test_token_bad_json)
+{
+  Started s;
+  WsClient c;
+  std::string body;
+  aai_emu::FaultPlan plan;
+  plan.token_bad_json = true;
+  plan.token_fail_count = 1;
+  s.emu.set_fault_plan(plan);
+  fail_unless_equals_int(get_token(c, s.emu.token_url(), key_header(), &body),
+                         200);
+  fail_if(jvalid(body), "body %s", body.c_str());
+  fail_unless_equals_int(get_token(c, s.emu.token_url(), key_header(), &body),
+                         200);
+  fail_unless(!jstr(body, "token").empty());
+
+  /* With a status: an HTML error page, as from a proxy. */
+  plan.token_fail_status = 502;
+  s.emu.set_fault_plan(plan);
+  fail_unless_equals_int(get_token(c, s.emu.token_url(), key_header(), &body),
+                         502);
+  fail_if(jvalid(body));
+
+  plan = aai_emu::FaultPlan();
+  plan.token_bad_json_missing_field = true;
+  plan.token_fail_count = 1;
+  s.emu.set_fault_plan(plan);
+  fail_unless_equals_int(get_token(c, s.emu.token_url(), key_header(), &body),
+                         200);
+  fail_unless(jvalid(body));
+  fail_if(jhas(body, "token"));
+  fail_unless_equals_int(jint(body, "expires_in_seconds"), 60);
+  fail_unless_equals_int(get_token(c, s.emu.token_url(), key_header(), &body),
+                         200);
+  fail_unless(!jstr(body, "token").empty());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_token_requests_recorded)
+{
+  Started s;
+  WsClient c;
+  std::string body;
+  fail_unless_equals_int(
+      c.http_get(with_query(s.emu.token_url(),
+                            {{"expires_in_seconds", "30"},
+                             {"max_session_duration_seconds", "600"}}),
+                 key_header(), &body),
+      200);
+  fail_unless_equals_int(
+      get_token(c, s.emu.token_url(), key_header("Bearer test-key"), &body),
+      401);
+  fail_unless_equals_int(
+      get_token(c, s.emu.keypool_token_url(),
+                {{"Authorization", "Bearer team-token"}}, &body),
+      200);
+  fail_unless(s.emu.wait_for_token_requests(
+      [](const std::vector<aai_emu::TokenRequest> &r) { return r.size() == 3; },
+      5000));
+  auto reqs = s.emu.token_requests();
+  check_str(reqs[0].path, "/v3/token");
+  check_str(reqs[0].params["expires_in_seconds"], "30");
+  check_str(reqs[0].params["max_session_duration_seconds"], "600");
+  check_str(reqs[0].headers["authorization"], "test-key");
+  fail_unless_equals_int(reqs[0].status, 200);
+  fail_unless(g_str_has_prefix(reqs[0].token.c_str(), "tmp-"));
+  check_str(reqs[1].headers["authorization"], "Bearer test-key");
+  fail_unless_equals_int(reqs[1].status, 401);
+  fail_unless(reqs[1].token.empty());
+  check_str(reqs[2].path, "/v1/assemblyai/v3/token");
+  check_str(reqs[2].headers["authorization"], "Bearer team-token");
+  check_str(reqs[2].token, jstr(body, "token"));
+}
+GST_END_TEST;
+
+GST_START_TEST(test_keypool_token_fail_count)
+{
+  Started s;
+  WsClient c;
+  std::string body;
+  Headers team{{"Authorization", "Bearer team-token"}};
+  aai_emu::FaultPlan plan;
+  plan.keypool_fail_status = 503;  // default count: until replaced
+  s.emu.set_fault_plan(plan);
+  for (int i = 0; i < 2; i++)
+    fail_unless_equals_int(get_token(c, s.emu.keypool_token_url(), team, &body),
+                           503);
+
+  plan.token_fail_count = 1;
+  s.emu.set_fault_plan(plan);
+  fail_unless_equals_int(get_token(c, s.emu.keypool_token_url(), team, &body),
+                         503);
+  check_str(jstr(body, "error"), "No Available Keys");
+  fail_unless_equals_int(get_token(c, s.emu.keypool_token_url(), team, &body),
+                         200);
+  /* The count covers token requests; upgrades keep failing. */
+  WsClient ws;
+  fail_if(ws.connect(with_query(s.emu.keypool_ws_url(), us_params()), team));
+  fail_unless_equals_int(ws.http_status, 503);
+
+  /* Upstream token faults come through the proxy too. */
+  plan = aai_emu::FaultPlan();
+  plan.token_fail_status = 500;
+  plan.token_fail_count = 1;
+  s.emu.set_fault_plan(plan);
+  fail_unless_equals_int(get_token(c, s.emu.keypool_token_url(), team, &body),
+                         500);
+  fail_unless_equals_int(get_token(c, s.emu.keypool_token_url(), team, &body),
+                         200);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_token_reuse_close_mode)
+{
+  Config cfg;
+  cfg.auth_failure = AuthFailureMode::ErrorFrameClose;
+  Started s(cfg);
+  WsClient http;
+  std::string body;
+  fail_unless_equals_int(
+      get_token(http, s.emu.token_url(), key_header(), &body), 200);
+  std::string url =
+      with_query(s.emu.ws_url(), us_params({{"token", jstr(body, "token")}}));
+  WsClient first;
+  fail_unless(first.connect(url));
+  fail_unless(first.wait_type("Begin") == 0);
+  WsClient again;
+  fail_unless(again.connect(url));
+  fail_unless(again.wait_closed());
+  const char *reason = "Unauthorized Connection: Invalid token";
+  fail_unless_equals_int(again.close_code, 1008);
+  check_str(again.close_reason, reason);
+  fail_unless_equals_int(again.messages.size(), 1);
+  fail_unless_equals_int(jint(again.messages[0], "error_code"), 1008);
+  check_str(jstr(again.messages[0], "error"), reason);
+  auto recs = s.emu.sessions();
+  fail_unless(recs[0].began);
+  fail_if(recs[1].began);
+}
+GST_END_TEST;
+
+/* §2.2: a token minted through KeyPool is used directly on /v3/ws. */
+GST_START_TEST(test_keypool_token_direct)
+{
+  Started s;
+  WsClient http;
+  std::string body;
+  fail_unless_equals_int(
+      get_token(http, s.emu.keypool_token_url(),
+                {{"Authorization", "Bearer team-token"}}, &body),
+      200);
+  std::string token = jstr(body, "token");
+  std::string url = with_query(s.emu.ws_url(), us_params({{"token", token}}));
+  WsClient c;
+  fail_unless(c.connect(url));
+  fail_unless(c.wait_type("Begin") == 0);
+  c.send_audio_ms(100);
+  c.send_text("{\"type\":\"Terminate\"}");
+  fail_unless(c.wait_closed());
+  fail_unless_equals_int(c.close_code, 1000);
+  auto recs = s.emu.sessions();
+  check_str(recs[0].path, "/v3/ws");
+  check_str(recs[0].params["token"], token);
+  fail_if(recs[0].headers.count("authorization"));
+  /* Single use on this path too. */
+  WsClient again;
+  fail_if(again.connect(url));
+  fail_unless_equals_int(again.http_status, 401);
+}
+GST_END_TEST;
+
 static Suite *emulator_auth_suite(void)
 {
   Suite *s = suite_create("emulator-auth");
@@ -256,6 +492,14 @@ static Suite *emulator_auth_suite(void)
   tcase_add_test(tc, test_token_endpoint);
   tcase_add_test(tc, test_keypool_auth);
   tcase_add_test(tc, test_keypool_statuses);
+  TCase *tf = tcase_create("token-faults");
+  suite_add_tcase(s, tf);
+  tcase_add_test(tf, test_token_fail_status);
+  tcase_add_test(tf, test_token_bad_json);
+  tcase_add_test(tf, test_token_requests_recorded);
+  tcase_add_test(tf, test_keypool_token_fail_count);
+  tcase_add_test(tf, test_token_reuse_close_mode);
+  tcase_add_test(tf, test_keypool_token_direct);
   return s;
 }
 

@@ -2,7 +2,8 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* Faults on demand, refused sessions and TLS (wss/https). */
+/* Faults on demand (fixed and random drops, closes for some or all
+ * sessions), refused sessions and TLS (wss/https). */
 #include "test_common.h"
 
 using namespace aai_test;
@@ -25,6 +26,8 @@ GST_START_TEST(test_drop_at_audio_time)
   check_str(c.close_reason, "");
   auto r = s.emu.sessions()[0];
   fail_unless_equals_int(r.close_code, 1006);
+  fail_unless(r.dropped);
+  fail_unless_equals_int(s.emu.drops_done(), 1);
   fail_unless(r.audio_bytes >= 32000 && r.audio_bytes < 64000);
   /* The plan applied to one session only. */
   WsClient next;
@@ -52,6 +55,7 @@ GST_START_TEST(test_drop_after_frames)
       [](const std::vector<aai_emu::SessionRecord> &r) { return r[0].closed; },
       5000));
   fail_unless_equals_int(s.emu.sessions()[0].frame_sizes.size(), 3);
+  fail_unless(s.emu.sessions()[0].dropped);
 }
 GST_END_TEST;
 
@@ -155,6 +159,111 @@ GST_START_TEST(test_reply_delay_and_stall)
 }
 GST_END_TEST;
 
+/* Connects, streams total_ms in 100 ms frames and waits for the close;
+ * returns the close code the client saw (0: no close frame). */
+static int stream_session(aai_emu::Emulator &emu, int total_ms)
+{
+  WsClient c;
+  fail_unless(c.connect(with_query(emu.ws_url(), us_params()), key_header()));
+  fail_unless(c.wait_type("Begin") == 0);
+  c.stream_ms(total_ms);
+  /* Nothing was dispatched yet, so a dropped connection still reads as
+   * open here; the Terminate is then simply lost. */
+  if (soup_websocket_connection_get_state(c.conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    c.send_text("{\"type\":\"Terminate\"}");
+  fail_unless(c.wait_closed());
+  return c.close_code;
+}
+
+static std::vector<int64_t> drop_points(aai_emu::Emulator &emu)
+{
+  std::vector<int64_t> out;
+  for (auto &r : emu.sessions())
+    out.push_back(r.random_drop_at_ms);
+  return out;
+}
+
+GST_START_TEST(test_random_drops)
+{
+  Started s;
+  FaultPlan plan;
+  plan.random_drop_seed = 42;
+  plan.random_drop_min_ms = 300;
+  plan.random_drop_max_ms = 1500;
+  plan.apply_to_sessions = 0;  // random drops ignore it
+  s.emu.set_fault_plan(plan);
+  for (int i = 0; i < 4; i++)
+    fail_unless_equals_int(stream_session(s.emu, 2000), 0);
+  fail_unless(s.emu.wait_for(
+      [](const std::vector<aai_emu::SessionRecord> &rs) {
+        for (auto &r : rs)
+          if (!r.closed)
+            return false;
+        return rs.size() == 4;
+      },
+      5000));
+  fail_unless_equals_int(s.emu.drops_done(), 4);
+  std::vector<int64_t> points = drop_points(s.emu);
+  for (auto &r : s.emu.sessions()) {
+    fail_unless(r.dropped);
+    fail_unless_equals_int(r.close_code, 1006);
+    fail_unless(r.random_drop_at_ms >= 300 && r.random_drop_at_ms <= 1500,
+                "point %" G_GINT64_FORMAT, r.random_drop_at_ms);
+    /* Dropped on the 100 ms frame that reached the point. */
+    int64_t heard = (int64_t)r.audio_bytes / 32;
+    fail_unless_equals_int(heard, (r.random_drop_at_ms + 99) / 100 * 100);
+  }
+  fail_if(points[0] == points[1] && points[1] == points[2] &&
+          points[2] == points[3]);
+
+  /* The same seed draws the same points in another run; another seed
+   * draws others. Points are drawn at the upgrade. */
+  for (uint32_t seed : {42u, 43u}) {
+    Started again;
+    plan.random_drop_seed = seed;
+    again.emu.set_fault_plan(plan);
+    for (int i = 0; i < 4; i++) {
+      WsClient c;
+      fail_unless(
+          c.connect(with_query(again.emu.ws_url(), us_params()), key_header()));
+      fail_unless(c.wait_type("Begin") == 0);
+    }
+    fail_unless_equals_int(again.emu.drops_done(), 0);
+    fail_unless((drop_points(again.emu) == points) == (seed == 42u));
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST(test_apply_to_every_session)
+{
+  Started s;
+  FaultPlan plan;
+  plan.close_code = 3005;
+  plan.close_reason = "Session Cancelled: An error occurred";
+  plan.send_error_frame = true;
+  plan.close_at_audio_ms = 200;
+  plan.apply_to_sessions = 2;
+  s.emu.set_fault_plan(plan);
+  fail_unless_equals_int(stream_session(s.emu, 500), 3005);
+  fail_unless_equals_int(stream_session(s.emu, 500), 3005);
+  fail_unless_equals_int(stream_session(s.emu, 500), 1000);
+
+  plan.apply_to_sessions = -1;
+  s.emu.set_fault_plan(plan);
+  for (int i = 0; i < 3; i++)
+    fail_unless_equals_int(stream_session(s.emu, 500), 3005);
+  auto recs = s.emu.sessions();
+  fail_unless_equals_int(recs.size(), 6);
+  for (size_t i : {0, 1, 3, 4, 5}) {
+    fail_unless_equals_int(recs[i].audio_bytes, 6400);  // 200 ms
+    fail_unless_equals_int(jint(recs[i].sent_messages.back(), "error_code"),
+                           3005);
+  }
+  fail_if(recs[2].dropped);
+  fail_unless_equals_int(s.emu.drops_done(), 0);
+}
+GST_END_TEST;
+
 static void check_refused(int code)
 {
   Config cfg;
@@ -231,6 +340,8 @@ static Suite *emulator_faults_suite(void)
   tcase_add_test(tc, test_raw_frames);
   tcase_add_test(tc, test_reply_delay_and_stall);
   tcase_add_test(tc, test_refuse_sessions);
+  tcase_add_test(tc, test_random_drops);
+  tcase_add_test(tc, test_apply_to_every_session);
   TCase *tls = tcase_create("tls");
   suite_add_tcase(s, tls);
 #ifndef __SANITIZE_ADDRESS__

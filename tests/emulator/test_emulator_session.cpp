@@ -401,6 +401,33 @@ GST_START_TEST(test_max_duration)
 }
 GST_END_TEST;
 
+/* A sub-second limit: expires_at is rounded down so it is never after the
+ * 3008 close; the close comes at the limit. */
+GST_START_TEST(test_max_duration_expires_at)
+{
+  Config cfg;
+  cfg.max_session_duration_ms = 1500;
+  Started s(cfg);
+  WsClient c;
+  gint64 t0 = g_get_monotonic_time();
+  gint64 before = g_get_real_time();
+  fail_unless(c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
+  fail_unless(c.wait_type("Begin") == 0);
+  gint64 after = g_get_real_time();
+  int64_t exp = jint(c.messages[0], "expires_at");
+  fail_unless(
+      exp >= (before + 1500000) / 1000000 && exp <= (after + 1500000) / 1000000,
+      "expires_at %" G_GINT64_FORMAT, exp);
+  fail_unless(c.wait_closed());
+  fail_unless(g_get_real_time() >= exp * 1000000);
+  fail_unless((g_get_monotonic_time() - t0) / 1000 >= 1500);
+  fail_unless_equals_int(c.close_code, 3008);
+  check_str(c.close_reason,
+            "Session Expired: Maximum session duration exceeded");
+  fail_unless_equals_int(jint(c.messages.back(), "error_code"), 3008);
+}
+GST_END_TEST;
+
 static Suite *emulator_session_suite(void)
 {
   Suite *s = suite_create("emulator-session");
@@ -425,6 +452,7 @@ static Suite *emulator_session_suite(void)
   tcase_set_timeout(e, 60);
   tcase_add_test(e, test_keepalive_and_inactivity);
   tcase_add_test(e, test_max_duration);
+  tcase_add_test(e, test_max_duration_expires_at);
   return s;
 }
 
