@@ -299,6 +299,37 @@ GST_START_TEST(test_drop_mid_turn)
 }
 GST_END_TEST;
 
+/* A long stream (12 x counting, 134 s) through a connection that drops at
+ * a random point of every session: at least 20 drops, often mid-word. */
+GST_START_TEST(test_many_random_drops)
+{
+  LongStream ls("counting", 12);
+  for (const char *factory : kFactories) {
+    aai_emu::Emulator emu;
+    std::string err;
+    fail_unless(emu.start(config_for(ls), &err), "%s", err.c_str());
+    aai_emu::FaultPlan plan;
+    plan.random_drop_seed = 20261121;
+    plan.random_drop_min_ms = 2000;
+    plan.random_drop_max_ms = 7000;
+    emu.set_fault_plan(plan);
+    Outcome o;
+    run(factory, base_props(emu) + " reconnect-attempts=-1", ls.pcm, false, &o);
+    assert_exact(o, ls, factory);
+    fail_unless(emu.drops_done() >= 20, "%s: only %d drops", factory,
+                emu.drops_done());
+    /* Every drop was followed by a reconnection and nothing was lost. */
+    auto rc = o.named("assemblyai/reconnect");
+    fail_unless_equals_int(rc.size(), emu.drops_done());
+    for (const GstStructure *s : rc) {
+      guint64 lost = 1;
+      gst_structure_get_uint64(s, "audio-lost", &lost);
+      fail_unless_equals_uint64(lost, 0);
+    }
+  }
+}
+GST_END_TEST;
+
 /* Every close code the service documents as retryable, once each. */
 GST_START_TEST(test_retryable_close_codes)
 {
@@ -397,6 +428,7 @@ static Suite *reconnect_suite(void)
   tcase_set_timeout(tc, 300);
   suite_add_tcase(s, tc);
   tcase_add_test(tc, test_drop_mid_turn);
+  tcase_add_test(tc, test_many_random_drops);
   tcase_add_test(tc, test_retryable_close_codes);
   tcase_add_test(tc, test_fatal_close_not_retried);
   tcase_add_test(tc, test_rollover_before_expiry);
