@@ -31,6 +31,55 @@
  *     language-detection=true post-partials=false
  * ]| Live microphone, final turns only, with the detected language
  * (the key comes from `ASSEMBLYAI_API_KEY`).
+ * |[
+ * gst-launch-1.0 -m srtsrc uri=srt://:7001 ! tsdemux ! aacparse ! avdec_aac ! \
+ *     audioconvert ! audioresample ! assemblyaisink reconnect-attempts=-1 \
+ *     token-url=https://streaming.assemblyai.com/v3/token
+ * ]| A 24/7 channel: reconnects forever, and mints a fresh temporary token
+ * for every session (the key itself never reaches the WebSocket).
+ * |[
+ * gst-launch-1.0 -m filesrc location=speech.wav ! wavparse ! audioconvert ! \
+ *     audioresample ! assemblyaisink auth-scheme=bearer \
+ *     url=wss://keypool.example.com/v1/assemblyai/v3/ws
+ * ]| Through a KeyPool proxy, with the team token in `ASSEMBLYAI_API_KEY`.
+ *
+ * ## Never dropping a word
+ *
+ * One stream of audio may be carried by several sessions in turn. When the
+ * connection drops, the service closes with a retryable code (1006, 3005,
+ * 3008, 1011; the rate limits 1008 "Too many concurrent sessions", 3009 and
+ * HTTP 429 after a longer pause), a connection attempt fails, or nothing
+ * can be sent for #GstAssemblyAISink:send-timeout (a dead link), the element
+ * reconnects, waiting 0.5 s doubling up to
+ * #GstAssemblyAISink:reconnect-max-backoff, with jitter, at most
+ * #GstAssemblyAISink:reconnect-attempts times in a row (-1: forever).
+ * Credentials that are refused, protocol errors and untrusted certificates
+ * are never retried. Each new session first receives again the audio since
+ * the end of the last completed turn (kept in a buffer of
+ * #GstAssemblyAISink:replay-buffer milliseconds, which also holds the audio
+ * arriving during the outage), so speech in flight is transcribed; words it
+ * reports that were delivered already are dropped, and its times and turn
+ * numbers continue those of the stream. A file (non-live input) waits for
+ * the reconnection instead of overflowing the buffer; live input keeps
+ * flowing, and a warning says how much audio could not be sent again. With
+ * sync=false a file runs ahead of the service by up to its whole length:
+ * make replay-buffer that long to keep every word through a drop.
+ *
+ * Before the session's `expires-at` (3 hours, or a token's
+ * max_session_duration_seconds) the element opens the next session at the
+ * end of a turn and switches to it with no gap and no repeat ("rollover").
+ *
+ * Credentials, tried in this order for every connection: a handler of
+ * #GstAssemblyAISink::request-token; a token minted at
+ * #GstAssemblyAISink:token-url with the API key; the single-use
+ * #GstAssemblyAISink:token (first connection only); the API key
+ * (#GstAssemblyAISink:api-key or `ASSEMBLYAI_API_KEY`), presented as
+ * #GstAssemblyAISink:auth-scheme says. Tokens travel as `?token=` (redacted
+ * wherever a URL is shown); keys only in headers or the KeyPool
+ * subprotocol. Secrets are write-only and never logged. Note that
+ * gst-launch's own parser logs its command line at debug levels: give the
+ * key in `ASSEMBLYAI_API_KEY` rather than on the command line when
+ * GST_DEBUG is set.
  *
  * ## Messages
  *
@@ -55,8 +104,10 @@
  *   first word; GST_CLOCK_TIME_NONE when the turn has no words yet.
  * - `duration` (guint64): from the first word's start to the last word's
  *   end.
- * - `turn-order` (guint): 0-based index of the turn in the session; every
- *   message of one turn carries the same value.
+ * - `turn-order` (guint): 0-based index of the turn in the stream; every
+ *   message of one turn carries the same value, and it keeps counting
+ *   across reconnections and rollovers (a turn heard again after a
+ *   reconnection keeps its number).
  * - `end-of-turn` (gboolean): TRUE on the turn's final message.
  * - `turn-is-formatted` (gboolean): TRUE when `transcript` is punctuated and
  *   cased. With format-turns the formatted turn follows the unformatted
@@ -74,7 +125,8 @@
  *   (string), `start` and `end` (guint64 timestamps), `running-time` and
  *   `stream-time` (guint64, of the start), `confidence` (gdouble),
  *   `word-is-final` (gboolean), `speaker` (string, with speaker-labels).
- * - `raw` (string): the Turn frame as the service sent it.
+ * - `raw` (string): the Turn frame as the service sent it (its times and
+ *   turn_order count from the start of its own session).
  *
  * `assemblyai/speech-started` (u3-rt-pro): `timestamp`, `stream-time`,
  * `running-time` (guint64) of the detected speech start; `confidence`
@@ -83,6 +135,27 @@
  * `assemblyai/termination`, at the end of the session:
  * `audio-duration-seconds` and `session-duration-seconds` (gint64, when
  * reported).
+ *
+ * `assemblyai/reconnect`, when a new session has begun to continue the
+ * stream (each also comes with a warning):
+ * - `reason` (string): "connection-lost" (dropped, 1006), "closed" (a
+ *   retryable close code), "dead-link" (nothing could be sent),
+ *   "connect-failed", "upgrade-refused", "timeout" (no Begin within
+ *   connect-timeout) or "rollover" (before the session expired).
+ * - `close-code` (gint): the close code that ended the last session (0 if
+ *   none).
+ * - `attempt` (guint): how many attempts this reconnection took (0 for a
+ *   rollover).
+ * - `reconnects` (guint): sessions opened so far to continue the stream
+ *   (also the #GstAssemblyAISink:reconnects property).
+ * - `outage-duration` (guint64): nanoseconds from the loss of the last
+ *   session to the Begin of this one (0 for a rollover).
+ * - `audio-replayed` (guint64): nanoseconds of audio sent again at the
+ *   start of the new session.
+ * - `audio-lost` (guint64): nanoseconds of audio since the last completed
+ *   turn that the replay buffer no longer held (words in it may be
+ *   missing; a warning says so).
+ * - `session-id` (string): the new session's id.
  *
  * ## Errors
  *
@@ -94,7 +167,12 @@
  * 3009) → RESOURCE/BUSY; unreachable host, DNS or TLS failure →
  * RESOURCE/OPEN_READ_WRITE naming the URL; protocol violations (3006, 3007)
  * → STREAM/FAILED; a lost connection or expired session (1006, 3005, 3008)
- * → RESOURCE/READ. Warning frames from the service become warnings.
+ * once the reconnection attempts ran out → RESOURCE/READ, saying how many
+ * were made. A token endpoint that refuses the key (401/403) →
+ * RESOURCE/NOT_AUTHORIZED; rejects the request (400) → RESOURCE/SETTINGS;
+ * answers 429, 5xx or something that is not a token → retried like a
+ * connection, then RESOURCE/OPEN_READ_WRITE. Warning frames from the
+ * service become warnings.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

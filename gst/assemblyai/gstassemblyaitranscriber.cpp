@@ -44,6 +44,21 @@
  * `assemblyai/turn` message carries both versions. (u3-rt-pro formats every
  * final turn, so there the words on `src` are formatted too.)
  *
+ * ## Reconnection and rollover
+ *
+ * As #assemblyaisink (see there for the properties, the credentials and
+ * the `assemblyai/reconnect` message): after a dropped connection, a
+ * retryable close or a dead link the element reconnects with backoff, and
+ * before a session expires it rolls over to a new one at the end of a
+ * turn. The new session hears again the audio since the last completed
+ * turn; words it reports that a pad already carried are not pushed again
+ * (each pad keeps its own mark, by time), so `src` carries every word
+ * exactly once at its exact time, and a caption cue waiting for its
+ * formatted turn is released as it is when the session is lost. With
+ * pace=false a file runs ahead of the service: make
+ * #GstAssemblyAITranscriber:replay-buffer as long as the file to keep every
+ * word through a drop.
+ *
  * #GstAssemblyAITranscriber:filter-non-speech drops tags such as
  * `[Silence]` and `[Music]` from both pads (whisper-rt reports them as bare
  * words and marks them only in the turn's utterance, so with that model
