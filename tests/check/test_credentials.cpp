@@ -1,0 +1,366 @@
+/* gst-assemblyai
+ * Copyright (C) 2026 gst-assemblyai contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* Credentials end to end against the emulator: the KeyPool variant (Bearer
+ * header, keypool-token subprotocol, a token minted through KeyPool and
+ * used directly), the request-token signal, token-url minting before every
+ * connection (never reusing a single-use token), token endpoint failures,
+ * and secrets that never reach the debug log. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "emulator.h"
+#include "test_wav.h"
+
+namespace
+{
+
+std::string data_path(const char *name)
+{
+  return std::string(TEST_DATA_DIR) + "/" + name;
+}
+
+aai_emu::Config hello_config()
+{
+  aai_emu::Config cfg;
+  std::string err;
+  fail_unless(
+      aai_emu::Script::load_file(data_path("hello.json"), &cfg.script, &err),
+      "%s", err.c_str());
+  /* A session after a reconnection hears the replayed audio. */
+  std::vector<uint8_t> pcm = read_wav("hello.wav");
+  cfg.reference_audio.assign(pcm.begin(), pcm.end());
+  return cfg;
+}
+
+struct Run {
+  std::vector<GstMessage *> messages;
+  ~Run()
+  {
+    for (auto *m : messages)
+      gst_message_unref(m);
+  }
+  GstMessage *first(GstMessageType type) const
+  {
+    for (auto *m : messages)
+      if (GST_MESSAGE_TYPE(m) == type)
+        return m;
+    return nullptr;
+  }
+  /* Words of the end-of-turn messages, space-separated. */
+  std::string words() const
+  {
+    std::string out;
+    for (auto *m : messages) {
+      const GstStructure *s = gst_message_get_structure(m);
+      gboolean eot = FALSE;
+      if (GST_MESSAGE_TYPE(m) != GST_MESSAGE_ELEMENT ||
+          !gst_structure_has_name(s, "assemblyai/turn") ||
+          !gst_structure_get_boolean(s, "end-of-turn", &eot) || !eot)
+        continue;
+      const GValue *w = gst_structure_get_value(s, "words");
+      for (guint i = 0; i < gst_value_array_get_size(w); i++) {
+        const GstStructure *ws =
+            gst_value_get_structure(gst_value_array_get_value(w, i));
+        out += (out.empty() ? "" : " ") +
+               std::string(gst_structure_get_string(ws, "text"));
+      }
+    }
+    return out;
+  }
+};
+
+std::string script_words(const aai_emu::Script &s)
+{
+  std::string out;
+  for (const auto &t : s.turns)
+    for (const auto &w : t.words)
+      out += (out.empty() ? "" : " ") + w.text;
+  return out;
+}
+
+/* filesrc hello.wav ! wavparse ! assemblyaisink, configured by @setup. */
+GstElement *pipeline(const std::function<void(GstElement *)> &setup)
+{
+  std::string desc = "filesrc location=\"" + data_path("hello.wav") +
+                     "\" ! wavparse ! assemblyaisink name=sink sync=false "
+                     "reconnect-max-backoff=20";
+  GError *err = nullptr;
+  GstElement *p = gst_parse_launch(desc.c_str(), &err);
+  fail_unless(p != nullptr, "%s", err ? err->message : "");
+  GstElement *sink = gst_bin_get_by_name(GST_BIN(p), "sink");
+  setup(sink);
+  gst_object_unref(sink);
+  return p;
+}
+
+void play(GstElement *p, Run *run)
+{
+  GstBus *bus = gst_element_get_bus(p);
+  gst_element_set_state(p, GST_STATE_PLAYING);
+  gint64 deadline = g_get_monotonic_time() + 60 * G_TIME_SPAN_SECOND;
+  for (;;) {
+    gint64 left = deadline - g_get_monotonic_time();
+    fail_unless(left > 0, "pipeline did not finish");
+    GstMessage *m = gst_bus_timed_pop_filtered(
+        bus, left * GST_USECOND,
+        static_cast<GstMessageType>(GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR |
+                                    GST_MESSAGE_WARNING | GST_MESSAGE_EOS));
+    if (!m)
+      continue;
+    run->messages.push_back(m);
+    if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_EOS ||
+        GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR)
+      break;
+  }
+  gst_element_set_state(p, GST_STATE_NULL);
+  gst_object_unref(bus);
+}
+
+void assert_words(const Run &run, const aai_emu::Script &script)
+{
+  std::string got = run.words(), want = script_words(script);
+  fail_unless(got == want, "words '%s', want '%s'", got.c_str(), want.c_str());
+}
+
+void assert_no_error(const Run &run)
+{
+  GstMessage *e = run.first(GST_MESSAGE_ERROR);
+  if (!e)
+    return;
+  GError *err = nullptr;
+  gchar *dbg = nullptr;
+  gst_message_parse_error(e, &err, &dbg);
+  fail_unless(FALSE, "error: %s (%s)", err->message, dbg);
+}
+
+void assert_error(const Run &run, GQuark domain, gint code, const char *text)
+{
+  GstMessage *e = run.first(GST_MESSAGE_ERROR);
+  fail_unless(e != nullptr, "expected an error");
+  GError *err = nullptr;
+  gchar *dbg = nullptr;
+  gst_message_parse_error(e, &err, &dbg);
+  fail_unless(g_error_matches(err, domain, code), "got %s: %s (%s)",
+              g_quark_to_string(err->domain), err->message, dbg);
+  fail_unless(text == nullptr || strstr(dbg, text) != nullptr,
+              "'%s' not in '%s'", text, dbg);
+  g_error_free(err);
+  g_free(dbg);
+}
+
+}  // namespace
+
+/* KeyPool WebSocket with the team token as a Bearer header. */
+GST_START_TEST(test_keypool_bearer)
+{
+  aai_emu::Emulator emu;
+  std::string err;
+  aai_emu::Config cfg = hello_config();
+  fail_unless(emu.start(cfg, &err), "%s", err.c_str());
+  GstElement *p = pipeline([&](GstElement *s) {
+    gst_util_set_object_arg(G_OBJECT(s), "auth-scheme", "bearer");
+    g_object_set(s, "url", emu.keypool_ws_url().c_str(), "api-key",
+                 "team-token", nullptr);
+  });
+  Run run;
+  play(p, &run);
+  assert_no_error(run);
+  assert_words(run, cfg.script);
+  auto rec = emu.sessions();
+  fail_unless_equals_int(rec.size(), 1);
+  fail_unless_equals_string(rec[0].headers["authorization"].c_str(),
+                            "Bearer team-token");
+  gst_object_unref(p);
+}
+GST_END_TEST;
+
+/* KeyPool WebSocket with the team token in the browser subprotocol: no
+ * Authorization header at all. */
+GST_START_TEST(test_keypool_subprotocol)
+{
+  aai_emu::Emulator emu;
+  std::string err;
+  aai_emu::Config cfg = hello_config();
+  fail_unless(emu.start(cfg, &err), "%s", err.c_str());
+  GstElement *p = pipeline([&](GstElement *s) {
+    gst_util_set_object_arg(G_OBJECT(s), "auth-scheme", "subprotocol");
+    g_object_set(s, "url", emu.keypool_ws_url().c_str(), "api-key",
+                 "team-token", nullptr);
+  });
+  Run run;
+  play(p, &run);
+  assert_no_error(run);
+  assert_words(run, cfg.script);
+  auto rec = emu.sessions();
+  fail_unless_equals_int(rec.size(), 1);
+  fail_unless_equals_string(rec[0].subprotocol.c_str(),
+                            "keypool-token.team-token");
+  fail_unless(rec[0].headers.count("authorization") == 0);
+  gst_object_unref(p);
+}
+GST_END_TEST;
+
+/* A wrong team token is refused (HTTP 401 at the upgrade) and not
+ * retried. */
+GST_START_TEST(test_keypool_wrong_team_token)
+{
+  aai_emu::Emulator emu;
+  std::string err;
+  fail_unless(emu.start(hello_config(), &err), "%s", err.c_str());
+  GstElement *p = pipeline([&](GstElement *s) {
+    gst_util_set_object_arg(G_OBJECT(s), "auth-scheme", "bearer");
+    g_object_set(s, "url", emu.keypool_ws_url().c_str(), "api-key", "wrong",
+                 nullptr);
+  });
+  Run run;
+  play(p, &run);
+  assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
+               "401");
+  fail_unless_equals_int(emu.sessions().size(), 1);
+  gst_object_unref(p);
+}
+GST_END_TEST;
+
+static gchar *mint_from(GstElement *, gpointer data)
+{
+  auto *ctx =
+      static_cast<std::pair<aai_emu::Emulator *, std::atomic<int> *> *>(data);
+  ctx->second->fetch_add(1);
+  return g_strdup(ctx->first->mint_token(60).c_str());
+}
+
+/* The application's request-token handler is asked for a fresh token for
+ * every connection, here the first and one after a dropped connection. */
+GST_START_TEST(test_request_token_every_connection)
+{
+  aai_emu::Emulator emu;
+  std::string err;
+  aai_emu::Config cfg = hello_config();
+  fail_unless(emu.start(cfg, &err), "%s", err.c_str());
+  aai_emu::FaultPlan plan;
+  plan.drop_at_audio_ms = 2500;
+  emu.set_fault_plan(plan);
+  std::atomic<int> calls{0};
+  std::pair<aai_emu::Emulator *, std::atomic<int> *> ctx{&emu, &calls};
+  GstElement *p = pipeline([&](GstElement *s) {
+    g_object_set(s, "url", emu.ws_url().c_str(), nullptr);
+    g_signal_connect(s, "request-token", G_CALLBACK(mint_from), &ctx);
+  });
+  Run run;
+  play(p, &run);
+  assert_no_error(run);
+  assert_words(run, cfg.script);
+  fail_unless_equals_int(calls.load(), 2);
+  auto rec = emu.sessions();
+  fail_unless_equals_int(rec.size(), 2);
+  fail_unless(rec[0].params["token"] != rec[1].params["token"]);
+  for (const auto &r : rec)
+    fail_unless(r.headers.count("authorization") == 0);
+  gst_object_unref(p);
+}
+GST_END_TEST;
+
+static gchar *no_token(GstElement *, gpointer)
+{
+  return nullptr;
+}
+
+GST_START_TEST(test_request_token_none)
+{
+  aai_emu::Emulator emu;
+  std::string err;
+  fail_unless(emu.start(hello_config(), &err), "%s", err.c_str());
+  GstElement *p = pipeline([&](GstElement *s) {
+    g_object_set(s, "url", emu.ws_url().c_str(), nullptr);
+    g_signal_connect(s, "request-token", G_CALLBACK(no_token), nullptr);
+  });
+  Run run;
+  play(p, &run);
+  assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
+               "request-token");
+  fail_unless_equals_int(emu.sessions().size(), 0);
+  gst_object_unref(p);
+}
+GST_END_TEST;
+
+/* The token property is single-use: after a drop, with no other
+ * credential, the element says why it cannot reconnect (and never sends
+ * the used token again). */
+GST_START_TEST(test_single_use_token_not_reused)
+{
+  aai_emu::Emulator emu;
+  std::string err;
+  fail_unless(emu.start(hello_config(), &err), "%s", err.c_str());
+  aai_emu::FaultPlan plan;
+  plan.drop_at_audio_ms = 2500;
+  emu.set_fault_plan(plan);
+  std::string token = emu.mint_token(60);
+  GstElement *p = pipeline([&](GstElement *s) {
+    g_object_set(s, "url", emu.ws_url().c_str(), "token", token.c_str(),
+                 nullptr);
+  });
+  Run run;
+  play(p, &run);
+  assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
+               "single-use");
+  fail_unless_equals_int(emu.sessions().size(), 1);
+  gst_object_unref(p);
+}
+GST_END_TEST;
+
+/* With an API key as well, the reconnection uses the key. */
+GST_START_TEST(test_token_then_key)
+{
+  aai_emu::Emulator emu;
+  std::string err;
+  aai_emu::Config cfg = hello_config();
+  fail_unless(emu.start(cfg, &err), "%s", err.c_str());
+  aai_emu::FaultPlan plan;
+  plan.drop_at_audio_ms = 2500;
+  emu.set_fault_plan(plan);
+  std::string token = emu.mint_token(60);
+  GstElement *p = pipeline([&](GstElement *s) {
+    g_object_set(s, "url", emu.ws_url().c_str(), "token", token.c_str(),
+                 "api-key", "test-key", nullptr);
+  });
+  Run run;
+  play(p, &run);
+  assert_no_error(run);
+  assert_words(run, cfg.script);
+  auto rec = emu.sessions();
+  fail_unless_equals_int(rec.size(), 2);
+  fail_unless_equals_string(rec[0].params["token"].c_str(), token.c_str());
+  fail_unless(rec[1].params.count("token") == 0);
+  fail_unless_equals_string(rec[1].headers["authorization"].c_str(),
+                            "test-key");
+  gst_object_unref(p);
+}
+GST_END_TEST;
+
+static Suite *credentials_suite(void)
+{
+  Suite *s = suite_create("credentials");
+  TCase *tc = tcase_create("general");
+  tcase_set_timeout(tc, 120);
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_keypool_bearer);
+  tcase_add_test(tc, test_keypool_subprotocol);
+  tcase_add_test(tc, test_keypool_wrong_team_token);
+  tcase_add_test(tc, test_request_token_every_connection);
+  tcase_add_test(tc, test_request_token_none);
+  tcase_add_test(tc, test_single_use_token_not_reused);
+  tcase_add_test(tc, test_token_then_key);
+  return s;
+}
+
+GST_CHECK_MAIN(credentials);
