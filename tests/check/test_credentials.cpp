@@ -347,6 +347,91 @@ GST_START_TEST(test_token_then_key)
 }
 GST_END_TEST;
 
+/* Runs gst-launch-1.0 with GST_DEBUG=*:9 and @env_extra; returns its
+ * whole output (stdout and stderr). */
+static std::string launch_with_full_debug(
+    const std::string &pipeline,
+    const std::vector<std::string> &env_extra)
+{
+  gchar *launch = g_find_program_in_path("gst-launch-1.0");
+  fail_unless(launch != nullptr, "gst-launch-1.0 not found");
+  gchar **env = g_get_environ();
+  env = g_environ_setenv(env, "GST_DEBUG", "*:9", TRUE);
+  env = g_environ_setenv(env, "GST_DEBUG_NO_COLOR", "1", TRUE);
+  /* The child is not a test: no leak tracer output to sift through. */
+  env = g_environ_unsetenv(env, "GST_TRACERS");
+  for (const auto &kv : env_extra) {
+    size_t eq = kv.find('=');
+    env = g_environ_setenv(env, kv.substr(0, eq).c_str(),
+                           kv.substr(eq + 1).c_str(), TRUE);
+  }
+  gchar **argv = nullptr;
+  GError *err = nullptr;
+  std::string cmd = std::string(launch) + " -m " + pipeline;
+  fail_unless(g_shell_parse_argv(cmd.c_str(), nullptr, &argv, &err), "%s",
+              err ? err->message : "");
+  gchar *out = nullptr, *errout = nullptr;
+  gint status = 0;
+  fail_unless(g_spawn_sync(nullptr, argv, env, G_SPAWN_DEFAULT, nullptr,
+                           nullptr, &out, &errout, &status, &err),
+              "%s", err ? err->message : "");
+  std::string all = std::string(out ? out : "") + (errout ? errout : "");
+  fail_unless(g_spawn_check_wait_status(status, nullptr),
+              "gst-launch failed: %.2000s",
+              all.c_str() + (all.size() > 4000 ? all.size() - 4000 : 0));
+  g_free(out);
+  g_free(errout);
+  g_strfreev(argv);
+  g_strfreev(env);
+  g_free(launch);
+  return all;
+}
+
+/* At the most verbose debug level, through a reconnection, neither the
+ * API key nor a token appears anywhere in the output. */
+GST_START_TEST(test_secrets_not_in_debug_log)
+{
+  const std::string key = "test-key-7f3a9c51e2";
+  aai_emu::Config cfg = hello_config();
+  cfg.api_keys = {key};
+  cfg.keypool_team_tokens = {key};
+  aai_emu::Emulator emu;
+  std::string err;
+  fail_unless(emu.start(cfg, &err), "%s", err.c_str());
+  struct Variant {
+    const char *element;
+    std::string props;
+  } variants[] = {
+      {"assemblyaisink sync=false", "url=" + emu.ws_url()},
+      {"assemblyaitranscriber pace=false",
+       "url=" + emu.keypool_ws_url() + " auth-scheme=bearer"},
+  };
+  for (const Variant &v : variants) {
+    aai_emu::FaultPlan plan;
+    plan.drop_at_audio_ms = 2500;
+    emu.set_fault_plan(plan);
+    size_t before = emu.sessions().size();
+    std::string out = launch_with_full_debug(
+        "filesrc location=" + data_path("hello.wav") + " ! wavparse ! " +
+            v.element + " reconnect-max-backoff=20 " + v.props +
+            (g_str_has_prefix(v.element, "assemblyaitranscriber")
+                 ? " ! fakesink"
+                 : ""),
+        {"ASSEMBLYAI_API_KEY=" + key});
+    /* It did run, reconnect included, with debug output. */
+    fail_unless(emu.sessions().size() == before + 2, "%s: %zu sessions",
+                v.element, emu.sessions().size() - before);
+    fail_unless(out.find("assemblyai/reconnect") != std::string::npos);
+    fail_unless(out.size() > 100000, "%s: only %zu bytes of output", v.element,
+                out.size());
+    fail_unless(out.find(key) == std::string::npos, "%s: key in the log",
+                v.element);
+    fail_unless(out.find("tmp-") == std::string::npos, "%s: token in the log",
+                v.element);
+  }
+}
+GST_END_TEST;
+
 static Suite *credentials_suite(void)
 {
   Suite *s = suite_create("credentials");
@@ -360,6 +445,7 @@ static Suite *credentials_suite(void)
   tcase_add_test(tc, test_request_token_none);
   tcase_add_test(tc, test_single_use_token_not_reused);
   tcase_add_test(tc, test_token_then_key);
+  tcase_add_test(tc, test_secrets_not_in_debug_log);
   return s;
 }
 
