@@ -104,6 +104,14 @@ std::string Session::session_id() const
 void Session::start_on_io()
 {
   self_ref_ = shared_from_this();
+  std::string proxy_problem = validate_proxy(params_.net.proxy);
+  if (!proxy_problem.empty()) {
+    EndReport r;
+    r.kind = EndReport::Kind::ConnectFailed;
+    r.transport_error = proxy_problem;
+    end_on_io(r);
+    return;
+  }
   msg_ = soup_message_new("GET", params_.url.c_str());
   if (!msg_) {
     EndReport r;
@@ -112,6 +120,7 @@ void Session::start_on_io()
     end_on_io(r);
     return;
   }
+  apply_tls_policy(msg_, params_.net);
   SoupMessageHeaders *h = soup_message_get_request_headers(msg_);
   for (const auto &kv : params_.headers)
     soup_message_headers_replace(h, kv.first.c_str(), kv.second.c_str());
@@ -123,7 +132,7 @@ void Session::start_on_io()
 
   cancellable_ = g_cancellable_new();
   soup_session_websocket_connect_async(
-      io_->soup_session(), msg_, nullptr,
+      io_->session_for(params_.net), msg_, nullptr,
       params_.subprotocols.empty() ? nullptr : protocols.data(),
       G_PRIORITY_DEFAULT, cancellable_, on_connected,
       new std::shared_ptr<Session>(self_ref_));

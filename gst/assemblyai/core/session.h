@@ -23,6 +23,7 @@
 #include <gio/gio.h>
 
 #include "io_thread.h"
+#include "net_options.h"
 #include "protocol.h"
 
 typedef struct _SoupWebsocketConnection SoupWebsocketConnection;
@@ -37,6 +38,9 @@ struct ConnectParams {
   std::vector<std::pair<std::string, std::string>> headers;
   std::vector<std::string> subprotocols;
   unsigned connect_timeout_ms = 10000; /* socket + upgrade + Begin */
+  /* Proxy and TLS trust. An invalid proxy ends the session with
+   * ConnectFailed and validate_proxy()'s message. */
+  NetOptions net;
 };
 
 /* How a session ended, for the element to turn into a message or error. */
@@ -54,7 +58,7 @@ struct EndReport {
   std::string http_reason;
   int close_code = 0;
   std::string close_reason;
-  std::string transport_error; /* GError message, if any */
+  std::string transport_error; /* GError message, if any; never secrets */
   bool tls_error = false;
   bool began = false;
   bool terminated = false; /* Termination was received */
