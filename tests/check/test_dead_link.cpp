@@ -8,10 +8,13 @@
  * path. Every wait is a condition variable with a timeout. */
 #include <gst/check/gstcheck.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "core/link_watchdog.h"
+#include "core/token_client.h"
 #include "emulator.h"
 #include "session_harness.h"
 #include "tcp_relay.h"
@@ -234,6 +237,54 @@ GST_START_TEST(test_healthy_link_not_dead)
 }
 GST_END_TEST;
 
+/* A token fetched from the same host first leaves a keep-alive HTTP
+ * connection in the SoupSession; the WebSocket still gets a new
+ * connection (libsoup never reuses one for an upgrade), so the watchdog
+ * has its socket. */
+GST_START_TEST(test_watchdog_after_token_fetch)
+{
+  aai_emu::Emulator emu;
+  TcpRelay relay;
+  start_all(&emu, &relay);
+
+  std::shared_ptr<aai::IoThread> io = aai::IoThread::acquire();
+  aai::TokenRequest req;
+  req.url = "http://127.0.0.1:" + std::to_string(relay.port()) + "/v3/token";
+  req.credential = "test-key";
+  std::mutex lock;
+  std::condition_variable cond;
+  bool have = false;
+  aai::TokenResult token;
+  auto f =
+      aai::TokenFetch::start(io.get(), req, [&](const aai::TokenResult &r) {
+        std::lock_guard<std::mutex> l(lock);
+        token = r;
+        have = true;
+        cond.notify_all();
+      });
+  {
+    std::unique_lock<std::mutex> l(lock);
+    fail_unless(
+        cond.wait_for(l, std::chrono::seconds(10), [&] { return have; }));
+  }
+  fail_unless(token.kind == aai::TokenResult::Kind::Ok, "%s",
+              token.describe().c_str());
+
+  aai::Settings s;
+  s.speech_model = "universal-streaming-english";
+  std::string err;
+  aai::ConnectParams p;
+  p.url = aai::build_url(relay_url(relay), s, token.token, &err);
+  p.send_timeout_ms = 1000;
+  TestSession ts(p);
+  fail_unless(ts.rec.wait_began(), "no Begin");
+  fail_unless_equals_int(relay.stats().connections, 2);
+  relay.stall_all();
+  fail_unless(stream_until_end(ts, 30000), "not declared dead");
+  assert_dead(ts.rec.end_report(), 1000);
+}
+GST_END_TEST;
+
 /* With send_timeout_ms = 0 (the default) a stalled link stays "open". */
 GST_START_TEST(test_watchdog_off)
 {
@@ -262,6 +313,7 @@ static Suite *dead_link_suite(void)
   tcase_add_test(tc, test_stalled_link_is_dead);
   tcase_add_test(tc, test_idle_link_carries_pings);
   tcase_add_test(tc, test_healthy_link_not_dead);
+  tcase_add_test(tc, test_watchdog_after_token_fetch);
   tcase_add_test(tc, test_watchdog_off);
   return s;
 }

@@ -2,10 +2,11 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* The one process-wide I/O thread: its own GMainContext and one SoupSession,
- * shared by every element instance (a process with 100 streams has one
- * thread, not 100). libsoup objects are created, used and destroyed only on
- * this thread (toolchain-notes §3).
+/* The one process-wide I/O thread: its own GMainContext and one SoupSession
+ * (plus one per explicit proxy, see session_for()), shared by every element
+ * instance (a process with 100 streams has one thread, not 100). libsoup
+ * objects are created, used and destroyed only on this thread
+ * (toolchain-notes §3).
  *
  * Work is handed over with post(): an idle source attached to the thread's
  * context. Same-priority idle sources dispatch in FIFO order, so audio posted
