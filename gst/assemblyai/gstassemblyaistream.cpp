@@ -12,6 +12,7 @@
 
 #include "close_codes.h"
 #include "reconnect_policy.h"
+#include "user_agent.h"
 
 GST_DEBUG_CATEGORY_STATIC(assemblyai_stream_debug);
 #define GST_CAT_DEFAULT assemblyai_stream_debug
@@ -21,8 +22,6 @@ namespace aai
 
 namespace
 {
-constexpr const char *kUserAgent =
-    "AssemblyAI/1.0 (integration=gst-assemblyai/" PACKAGE_VERSION ")";
 constexpr const char *kDetailsName = "assemblyai/error-details";
 
 void ensure_debug_category()

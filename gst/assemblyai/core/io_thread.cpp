@@ -8,11 +8,24 @@
 
 #include <libsoup/soup.h>
 
+#include "net_options.h"
+
 namespace aai
 {
 
 namespace
 {
+/* No session-wide timeout: a streaming WebSocket stays open for hours.
+ * @resolver NULL keeps libsoup's default (g_proxy_resolver_get_default()). */
+SoupSession *new_session(GProxyResolver *resolver)
+{
+  if (resolver)
+    return soup_session_new_with_options("timeout", 0u, "idle-timeout", 0u,
+                                         "proxy-resolver", resolver, nullptr);
+  return soup_session_new_with_options("timeout", 0u, "idle-timeout", 0u,
+                                       nullptr);
+}
+
 std::mutex instance_lock;
 std::weak_ptr<IoThread> instance;
 
@@ -85,10 +98,8 @@ gpointer IoThread::thread_main(gpointer data)
 {
   auto *self = static_cast<IoThread *>(data);
   g_main_context_push_thread_default(self->context_);
-  /* Created here so its sources and callbacks live on this context. No
-   * session-wide timeout: a streaming WebSocket stays open for hours. */
-  self->session_ =
-      soup_session_new_with_options("timeout", 0u, "idle-timeout", 0u, nullptr);
+  /* Created here so its sources and callbacks live on this context. */
+  self->session_ = new_session(nullptr);
   g_mutex_lock(&self->start_lock_);
   self->started_ = true;
   g_cond_signal(&self->start_cond_);
@@ -96,6 +107,11 @@ gpointer IoThread::thread_main(gpointer data)
 
   g_main_loop_run(self->loop_);
 
+  for (auto &kv : self->proxy_sessions_) {
+    soup_session_abort(kv.second);
+    g_object_unref(kv.second);
+  }
+  self->proxy_sessions_.clear();
   soup_session_abort(self->session_);
   g_object_unref(self->session_);
   self->session_ = nullptr;
@@ -121,6 +137,25 @@ void IoThread::post_delayed(unsigned delay_ms, std::function<void()> fn)
   g_source_set_callback(src, run_task, new Task{std::move(fn)}, free_task);
   g_source_attach(src, context_);
   g_source_unref(src);
+}
+
+SoupSession *IoThread::session_for(const NetOptions &net)
+{
+  g_assert(on_io_thread());
+  if (net.proxy.empty())
+    return session_;
+  auto it = proxy_sessions_.find(net.proxy);
+  if (it != proxy_sessions_.end())
+    return it->second;
+  /* The URI (credentials included) goes to GIO/libsoup as given: GIO's
+   * SOCKS code and libsoup's proxy authentication read user:password
+   * from it. */
+  GProxyResolver *resolver =
+      g_simple_proxy_resolver_new(net.proxy.c_str(), nullptr);
+  SoupSession *s = new_session(resolver);
+  g_object_unref(resolver);
+  proxy_sessions_.emplace(net.proxy, s);
+  return s;
 }
 
 void IoThread::connection_started()

@@ -2,10 +2,11 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* The one process-wide I/O thread: its own GMainContext and one SoupSession,
- * shared by every element instance (a process with 100 streams has one
- * thread, not 100). libsoup objects are created, used and destroyed only on
- * this thread (toolchain-notes §3).
+/* The one process-wide I/O thread: its own GMainContext and one SoupSession
+ * (plus one per explicit proxy, see session_for()), shared by every element
+ * instance (a process with 100 streams has one thread, not 100). libsoup
+ * objects are created, used and destroyed only on this thread
+ * (toolchain-notes §3).
  *
  * Work is handed over with post(): an idle source attached to the thread's
  * context. Same-priority idle sources dispatch in FIFO order, so audio posted
@@ -14,7 +15,9 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
 
 #include <glib.h>
 
@@ -22,6 +25,8 @@ typedef struct _SoupSession SoupSession;
 
 namespace aai
 {
+
+struct NetOptions;
 
 class IoThread
 {
@@ -42,6 +47,12 @@ class IoThread
   GMainContext *context() const { return context_; }
   /* Only valid on the I/O thread. */
   SoupSession *soup_session() const { return session_; }
+  /* I/O thread only. The session for @net's proxy: the default session
+   * (environment/system proxy settings) for "", else one cached session per
+   * proxy URI with a GSimpleProxyResolver for it ("direct://" = none).
+   * Check the URI with validate_proxy() first. Every session is freed
+   * when the thread stops. */
+  SoupSession *session_for(const NetOptions &net);
   bool on_io_thread() const;
 
   /* Connections in flight keep the thread running: stopping waits (bounded)
@@ -57,6 +68,7 @@ class IoThread
   GMainLoop *loop_ = nullptr;
   GThread *thread_ = nullptr;
   SoupSession *session_ = nullptr;
+  std::map<std::string, SoupSession *> proxy_sessions_; /* I/O thread */
   GMutex start_lock_;
   GCond start_cond_;
   bool started_ = false;

@@ -4,7 +4,12 @@
  */
 #include "session.h"
 
+#include <algorithm>
+#include <string>
+
 #include <libsoup/soup.h>
+
+#include "link_watchdog.h"
 
 namespace aai
 {
@@ -14,6 +19,16 @@ namespace
 /* After we send a close frame, a server that never answers must not keep
  * the element waiting: force the socket shut after this long. */
 constexpr unsigned kCloseGraceMs = 1000;
+
+void remove_source(GMainContext *ctx, guint *id)
+{
+  if (*id == 0)
+    return;
+  GSource *s = g_main_context_find_source_by_id(ctx, *id);
+  if (s)
+    g_source_destroy(s);
+  *id = 0;
+}
 }  // namespace
 
 std::shared_ptr<Session> Session::create(IoThread *io,
@@ -104,6 +119,14 @@ std::string Session::session_id() const
 void Session::start_on_io()
 {
   self_ref_ = shared_from_this();
+  std::string proxy_problem = validate_proxy(params_.net.proxy);
+  if (!proxy_problem.empty()) {
+    EndReport r;
+    r.kind = EndReport::Kind::ConnectFailed;
+    r.transport_error = proxy_problem;
+    end_on_io(r);
+    return;
+  }
   msg_ = soup_message_new("GET", params_.url.c_str());
   if (!msg_) {
     EndReport r;
@@ -112,6 +135,9 @@ void Session::start_on_io()
     end_on_io(r);
     return;
   }
+  apply_tls_policy(msg_, params_.net);
+  if (params_.send_timeout_ms > 0)
+    g_signal_connect(msg_, "network-event", G_CALLBACK(on_network_event), this);
   SoupMessageHeaders *h = soup_message_get_request_headers(msg_);
   for (const auto &kv : params_.headers)
     soup_message_headers_replace(h, kv.first.c_str(), kv.second.c_str());
@@ -123,7 +149,7 @@ void Session::start_on_io()
 
   cancellable_ = g_cancellable_new();
   soup_session_websocket_connect_async(
-      io_->soup_session(), msg_, nullptr,
+      io_->session_for(params_.net), msg_, nullptr,
       params_.subprotocols.empty() ? nullptr : protocols.data(),
       G_PRIORITY_DEFAULT, cancellable_, on_connected,
       new std::shared_ptr<Session>(self_ref_));
@@ -197,6 +223,69 @@ void Session::on_connected(GObject *src, GAsyncResult *res, gpointer data)
   g_signal_connect(conn, "error", G_CALLBACK(on_error), self.get());
   if (self->closing_)
     self->shutdown_on_io();
+  else
+    self->start_watchdog_on_io();
+}
+
+void Session::on_network_event(SoupMessage *,
+                               GSocketClientEvent event,
+                               GIOStream *connection,
+                               gpointer data)
+{
+  auto *self = static_cast<Session *>(data);
+  /* CONNECTED carries the plain TCP connection (to the proxy, if any),
+   * before TLS or proxy negotiation wraps it: the one whose kernel send
+   * queue the watchdog reads. */
+  if (event == G_SOCKET_CLIENT_CONNECTED && !self->tcp_ &&
+      G_IS_SOCKET_CONNECTION(connection))
+    self->tcp_ = G_SOCKET_CONNECTION(g_object_ref(connection));
+}
+
+void Session::start_watchdog_on_io()
+{
+  unsigned timeout = params_.send_timeout_ms;
+  if (timeout == 0)
+    return;
+  /* Pings make an idle link carry data, so a dead one shows as unsent. */
+  soup_websocket_connection_set_keepalive_interval(
+      conn_, std::max(1u, (timeout / 2 + 500) / 1000));
+  /* Without the TCP connection (never seen CONNECTED) there is nothing to
+   * watch; the keepalive still runs. */
+  if (!tcp_)
+    return;
+  watchdog_ = std::make_unique<LinkWatchdog>(
+      g_socket_connection_get_socket(tcp_), timeout);
+  GSource *t = g_timeout_source_new(LinkWatchdog::interval_ms(timeout));
+  g_source_set_callback(t, watchdog_tick, this, nullptr);
+  watchdog_source_ = g_source_attach(t, io_->context());
+  g_source_unref(t);
+}
+
+void Session::stop_watchdog_on_io()
+{
+  remove_source(io_->context(), &watchdog_source_);
+  watchdog_.reset();
+  g_clear_object(&tcp_);
+}
+
+gboolean Session::watchdog_tick(gpointer data)
+{
+  auto *self = static_cast<Session *>(data);
+  if (!self->conn_ || self->closing_ ||
+      !self->watchdog_->check(g_get_monotonic_time()))
+    return G_SOURCE_CONTINUE;
+  /* Dead: close the socket now (a close handshake cannot get through);
+   * on_closed reports it. */
+  self->watchdog_source_ = 0;
+  self->report_.dead_link = true;
+  self->report_.transport_error =
+      "nothing could be sent for " +
+      std::to_string(self->params_.send_timeout_ms) +
+      " ms (the connection is dead)";
+  self->closing_ = true;
+  g_io_stream_close(soup_websocket_connection_get_io_stream(self->conn_),
+                    nullptr, nullptr);
+  return G_SOURCE_REMOVE;
 }
 
 void Session::on_message(SoupWebsocketConnection *,
@@ -225,13 +314,7 @@ void Session::on_message(SoupWebsocketConnection *,
   }
   const ServerEvent &ev = *pr.event;
   if (const auto *b = std::get_if<BeginEvent>(&ev)) {
-    if (self->timeout_source_) {
-      GSource *t = g_main_context_find_source_by_id(self->io_->context(),
-                                                    self->timeout_source_);
-      if (t)
-        g_source_destroy(t);
-      self->timeout_source_ = 0;
-    }
+    remove_source(self->io_->context(), &self->timeout_source_);
     self->report_.began = true;
     std::lock_guard<std::mutex> l(self->lock_);
     self->session_id_ = b->id;
@@ -264,7 +347,10 @@ void Session::on_closed(SoupWebsocketConnection *c, gpointer data)
   EndReport r = self->report_;
   gushort code = soup_websocket_connection_get_close_code(c);
   const char *reason = soup_websocket_connection_get_close_data(c);
-  if (r.kind != EndReport::Kind::Timeout) {
+  if (r.dead_link) {
+    r.kind = EndReport::Kind::Closed;
+    r.close_code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
+  } else if (r.kind != EndReport::Kind::Timeout) {
     if (code == 0 || code == SOUP_WEBSOCKET_CLOSE_ABNORMAL) {
       /* No close frame: the TCP connection dropped (or we forced it). */
       r.close_code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
@@ -343,13 +429,8 @@ void Session::shutdown_on_io()
 
 void Session::end_on_io(EndReport report)
 {
-  if (timeout_source_) {
-    GSource *t =
-        g_main_context_find_source_by_id(io_->context(), timeout_source_);
-    if (t)
-      g_source_destroy(t);
-    timeout_source_ = 0;
-  }
+  remove_source(io_->context(), &timeout_source_);
+  stop_watchdog_on_io();
   {
     std::lock_guard<std::mutex> l(lock_);
     ended_ = true;
@@ -359,6 +440,8 @@ void Session::end_on_io(EndReport report)
     g_signal_handlers_disconnect_by_data(conn_, this);
     g_clear_object(&conn_);
   }
+  if (msg_)
+    g_signal_handlers_disconnect_by_data(msg_, this);
   g_clear_object(&msg_);
   {
     std::lock_guard<std::mutex> l(cb_lock_);

@@ -23,6 +23,7 @@
 #include <gio/gio.h>
 
 #include "io_thread.h"
+#include "net_options.h"
 #include "protocol.h"
 
 typedef struct _SoupWebsocketConnection SoupWebsocketConnection;
@@ -31,12 +32,23 @@ typedef struct _SoupMessage SoupMessage;
 namespace aai
 {
 
+class LinkWatchdog;
+
 struct ConnectParams {
   std::string url;         /* may carry ?token= (AuthMode::QueryToken) */
   std::string display_url; /* redacted: safe for messages and logs */
   std::vector<std::pair<std::string, std::string>> headers;
   std::vector<std::string> subprotocols;
   unsigned connect_timeout_ms = 10000; /* socket + upgrade + Begin */
+  /* Proxy and TLS trust. An invalid proxy ends the session with
+   * ConnectFailed and validate_proxy()'s message. */
+  NetOptions net;
+  /* Dead-link watchdog (LinkWatchdog), 0 = off: once upgraded, a
+   * connection that could send nothing for this long is closed at once
+   * and ends as Closed/1006 with dead_link. Also sets a WebSocket ping
+   * every send_timeout_ms / 2 (at least 1 s) so an idle link carries
+   * traffic that can get stuck. */
+  unsigned send_timeout_ms = 0;
 };
 
 /* How a session ended, for the element to turn into a message or error. */
@@ -54,8 +66,9 @@ struct EndReport {
   std::string http_reason;
   int close_code = 0;
   std::string close_reason;
-  std::string transport_error; /* GError message, if any */
+  std::string transport_error; /* GError message, if any; never secrets */
   bool tls_error = false;
+  bool dead_link = false; /* closed by the send_timeout_ms watchdog */
   bool began = false;
   bool terminated = false; /* Termination was received */
   std::optional<ErrorEvent> error_frame;
@@ -116,6 +129,13 @@ class Session : public std::enable_shared_from_this<Session>
                          gpointer data);
   static void on_closed(SoupWebsocketConnection *c, gpointer data);
   static void on_error(SoupWebsocketConnection *c, GError *err, gpointer data);
+  static void on_network_event(SoupMessage *msg,
+                               GSocketClientEvent event,
+                               GIOStream *connection,
+                               gpointer data);
+  void start_watchdog_on_io();
+  void stop_watchdog_on_io();
+  static gboolean watchdog_tick(gpointer data);
 
   IoThread *io_;
   ConnectParams params_;
@@ -138,6 +158,9 @@ class Session : public std::enable_shared_from_this<Session>
   SoupMessage *msg_ = nullptr;
   SoupWebsocketConnection *conn_ = nullptr;
   guint timeout_source_ = 0;
+  GSocketConnection *tcp_ = nullptr; /* the TCP connection under it all */
+  std::unique_ptr<LinkWatchdog> watchdog_;
+  guint watchdog_source_ = 0;
   bool closing_ = false;
   EndReport report_;
 };

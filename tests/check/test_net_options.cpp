@@ -1,0 +1,416 @@
+/* gst-assemblyai
+ * Copyright (C) 2026 gst-assemblyai contributors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/* NetOptions (core/net_options.h): proxy URI checks and redaction, CA file
+ * checks, and real connections of core Sessions through the test proxy
+ * (tests/emulator/test_proxy.h) and to the emulator over TLS. The URLs
+ * name emulator.invalid, which never resolves (RFC 6761): reaching the
+ * emulator proves that the proxy, not the local resolver, was used. The
+ * test environment sets GIO_USE_PROXY_RESOLVER=dummy, so proxy "" means
+ * "no proxy" here. */
+#include <gst/check/gstcheck.h>
+
+#include <string>
+
+#include "core/net_options.h"
+#include "emulator.h"
+#include "session_harness.h"
+#include "test_proxy.h"
+
+using aai::NetOptions;
+using aai_emu::TestProxy;
+using aai_test::connect_params;
+using aai_test::TestSession;
+
+namespace
+{
+
+std::string tls_path(const char *name)
+{
+  return std::string(TEST_DATA_DIR) + "/tls/" + name;
+}
+
+std::string invalid_host_url(const aai_emu::Emulator &emu,
+                             const char *scheme = "ws",
+                             const char *host = "emulator.invalid")
+{
+  return std::string(scheme) + "://" + host + ":" + std::to_string(emu.port()) +
+         "/v3/ws";
+}
+
+void start_emulator(aai_emu::Emulator *emu, bool tls = false)
+{
+  aai_emu::Config cfg;
+  if (tls) {
+    cfg.tls_cert_file = tls_path("cert.pem");
+    cfg.tls_key_file = tls_path("key.pem");
+  }
+  std::string err;
+  fail_unless(emu->start(cfg, &err), "emulator: %s", err.c_str());
+}
+
+void start_proxy(TestProxy *proxy, TestProxy::Kind kind, int target_port)
+{
+  std::string err;
+  fail_unless(proxy->start(kind, target_port, &err), "proxy: %s", err.c_str());
+}
+
+bool contains(const std::string &haystack, const char *needle)
+{
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+/* ---- proxy URIs ---- */
+
+GST_START_TEST(test_validate_proxy_accepts)
+{
+  for (const char *p :
+       {"", "direct://", "http://proxy.example:3128", "http://10.0.0.1:8080/",
+        "socks5://127.0.0.1:1080", "socks4a://h:1080", "socks4://h:1080",
+        "http://user:secret@proxy.example:3128", "HTTP://proxy.example:3128"})
+    fail_unless(aai::validate_proxy(p).empty(), "%s: %s", p,
+                aai::validate_proxy(p).c_str());
+}
+GST_END_TEST;
+
+GST_START_TEST(test_validate_proxy_rejects)
+{
+  struct Case {
+    const char *proxy;
+    const char *says;
+  } cases[] = {
+      {"https://proxy.example:443", "unsupported scheme 'https'"},
+      {"ftp://proxy.example:21", "unsupported scheme 'ftp'"},
+      {"proxy.example:3128", "unsupported scheme"},
+      {"http://proxy.example", "has no port"},
+      {"http://:3128", "has no host"},
+      {"http://proxy.example:3128/path", "path, query or fragment"},
+      {"http://proxy.example:3128?x=1", "path, query or fragment"},
+      {"direct://somewhere", "exactly 'direct://'"},
+      {"not a uri", "not a valid URI"},
+  };
+  for (const auto &c : cases) {
+    std::string e = aai::validate_proxy(c.proxy);
+    fail_unless(contains(e, c.says), "%s: '%s' lacks '%s'", c.proxy, e.c_str(),
+                c.says);
+    fail_unless(contains(e, "expected") || contains(e, "direct://"),
+                "no hint in '%s'", e.c_str());
+  }
+}
+GST_END_TEST;
+
+/* Credentials in a proxy URI go to GIO/libsoup and nowhere else. */
+GST_START_TEST(test_proxy_credentials_never_shown)
+{
+  for (const char *p :
+       {"https://user:hunter2@proxy.example:443", "http://user:hunter2@h",
+        "http://user:hunter2@h:1/p", "user:hunter2@proxy"}) {
+    std::string e = aai::validate_proxy(p);
+    fail_if(e.empty(), "%s accepted", p);
+    fail_if(contains(e, "hunter2"), "password shown: %s", e.c_str());
+    fail_if(contains(aai::redact_proxy(p), "hunter2"), "%s",
+            aai::redact_proxy(p).c_str());
+  }
+  struct Shown {
+    const char *proxy, *shown;
+  } shown[] = {{"socks5://user:hunter2@h:1080", "socks5://h:1080"},
+               {"http://h:3128", "http://h:3128"},
+               {"direct://", "direct://"},
+               {"", ""}};
+  for (const auto &c : shown) {
+    std::string got = aai::redact_proxy(c.proxy);
+    fail_unless_equals_string(got.c_str(), c.shown);
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST(test_net_options_equality)
+{
+  NetOptions a, b;
+  fail_unless(a == b);
+  b.proxy = "direct://";
+  fail_unless(a != b);
+  b = a;
+  b.tls_ca_file = "/x.pem";
+  fail_unless(a != b);
+  b = a;
+  b.tls_strict = false;
+  fail_unless(a != b);
+}
+GST_END_TEST;
+
+/* ---- CA files ---- */
+
+GST_START_TEST(test_check_ca_file)
+{
+  std::string err;
+  fail_unless(aai::check_ca_file("", &err));
+  fail_unless(aai::check_ca_file(tls_path("cert.pem"), &err), "%s",
+              err.c_str());
+  fail_unless(aai::check_ca_file(tls_path("other-ca.pem"), &err), "%s",
+              err.c_str());
+
+  std::string missing = tls_path("no-such-file.pem");
+  fail_if(aai::check_ca_file(missing, &err));
+  fail_unless(contains(err, missing.c_str()), "path not named: %s",
+              err.c_str());
+  fail_unless(contains(err, "cannot be read"), "%s", err.c_str());
+
+  /* A readable file without certificates (the private key is PEM too). */
+  for (std::string path :
+       {std::string(TEST_DATA_DIR) + "/hello.json", tls_path("key.pem")}) {
+    err.clear();
+    fail_if(aai::check_ca_file(path, &err), "%s accepted", path.c_str());
+    fail_unless(contains(err, path.c_str()), "path not named: %s", err.c_str());
+    fail_unless(contains(err, "certificate"), "%s", err.c_str());
+  }
+  /* A directory cannot be read as a file. */
+  err.clear();
+  fail_if(aai::check_ca_file(TEST_DATA_DIR, &err));
+  fail_unless(contains(err, TEST_DATA_DIR), "%s", err.c_str());
+}
+GST_END_TEST;
+
+/* ---- connecting through proxies ---- */
+
+/* Without a proxy (and with an explicit "direct://") the invalid name is
+ * looked up locally and fails: the control for the proxy cases. */
+GST_START_TEST(test_no_proxy_dns_failure)
+{
+  aai_emu::Emulator emu;
+  start_emulator(&emu);
+  for (const char *proxy : {"", "direct://"}) {
+    aai::ConnectParams p = connect_params(invalid_host_url(emu));
+    p.net.proxy = proxy;
+    TestSession ts(p);
+    fail_unless(ts.rec.wait_ended(30000), "no end");
+    aai::EndReport r = ts.rec.end_report();
+    fail_unless(r.kind == aai::EndReport::Kind::ConnectFailed, "kind %d",
+                (int)r.kind);
+    fail_unless(contains(r.transport_error, "emulator.invalid"), "%s",
+                r.transport_error.c_str());
+  }
+  fail_unless_equals_int(emu.sessions().size(), 0);
+}
+GST_END_TEST;
+
+/* SOCKS5 tunnels ws:// as a plain TCP stream; the proxy resolves the name
+ * (GIO sends it as a domain-name address). */
+GST_START_TEST(test_socks5_proxy_ws)
+{
+  aai_emu::Emulator emu;
+  start_emulator(&emu);
+  TestProxy proxy;
+  start_proxy(&proxy, TestProxy::Kind::Socks5, emu.port());
+
+  aai::ConnectParams p = connect_params(invalid_host_url(emu));
+  p.net.proxy = proxy.url();
+  TestSession ts(p);
+  fail_unless(ts.rec.wait_began(), "no Begin: %s",
+              ts.rec.end_report().transport_error.c_str());
+  auto reqs = proxy.requests();
+  fail_unless_equals_int(reqs.size(), 1);
+  fail_unless_equals_string(reqs[0].method.c_str(), "SOCKS5");
+  std::string want = "emulator.invalid:" + std::to_string(emu.port());
+  fail_unless_equals_string(reqs[0].target.c_str(), want.c_str());
+  fail_unless_equals_int(emu.sessions().size(), 1);
+}
+GST_END_TEST;
+
+/* libsoup 3.2.3 sends ws:// through an HTTP proxy in absolute form
+ * ("GET ws://host:port/path", Upgrade headers), not as a CONNECT tunnel.
+ * The test proxy, like many real ones, does not forward such upgrades: the
+ * session ends with the proxy's 502, and the request shows the form. */
+GST_START_TEST(test_http_proxy_ws_absolute_form)
+{
+  aai_emu::Emulator emu;
+  start_emulator(&emu);
+  TestProxy proxy;
+  start_proxy(&proxy, TestProxy::Kind::Http, emu.port());
+
+  aai::ConnectParams p = connect_params(invalid_host_url(emu));
+  p.net.proxy = proxy.url();
+  TestSession ts(p);
+  fail_unless(ts.rec.wait_ended(), "no end");
+  aai::EndReport r = ts.rec.end_report();
+  fail_unless(r.kind == aai::EndReport::Kind::UpgradeRefused, "kind %d: %s",
+              (int)r.kind, r.transport_error.c_str());
+  fail_unless_equals_int(r.http_status, 502);
+  auto reqs = proxy.requests();
+  fail_unless_equals_int(reqs.size(), 1);
+  fail_unless_equals_string(reqs[0].method.c_str(), "GET");
+  fail_unless(
+      g_str_has_prefix(reqs[0].target.c_str(), invalid_host_url(emu).c_str()),
+      "%s", reqs[0].target.c_str());
+  fail_unless(reqs[0].websocket_upgrade);
+  fail_unless_equals_int(emu.sessions().size(), 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_invalid_proxy_fails_connect)
+{
+  aai::ConnectParams p =
+      connect_params("ws://127.0.0.1:9/v3/ws");  // never contacted
+  p.net.proxy = "https://user:hunter2@proxy.example:443";
+  TestSession ts(p);
+  fail_unless(ts.rec.wait_ended());
+  aai::EndReport r = ts.rec.end_report();
+  fail_unless(r.kind == aai::EndReport::Kind::ConnectFailed);
+  fail_unless(contains(r.transport_error, "unsupported scheme"), "%s",
+              r.transport_error.c_str());
+  fail_if(contains(r.transport_error, "hunter2"));
+}
+GST_END_TEST;
+
+/* A proxy that is not there: the connection fails at once. */
+GST_START_TEST(test_proxy_unreachable)
+{
+  aai_emu::Emulator emu;
+  start_emulator(&emu);
+  int closed_port;
+  {
+    /* A port that was just free: nothing listens on it any more. */
+    TestProxy gone;
+    start_proxy(&gone, TestProxy::Kind::Socks5, emu.port());
+    closed_port = gone.port();
+  }
+  aai::ConnectParams p = connect_params(invalid_host_url(emu));
+  p.net.proxy = "socks5://127.0.0.1:" + std::to_string(closed_port);
+  TestSession ts(p);
+  fail_unless(ts.rec.wait_ended());
+  aai::EndReport r = ts.rec.end_report();
+  fail_unless(r.kind == aai::EndReport::Kind::ConnectFailed, "kind %d",
+              (int)r.kind);
+  fail_unless_equals_int(emu.sessions().size(), 0);
+}
+GST_END_TEST;
+
+/* ---- TLS trust ---- */
+
+/* Not under ASan: a thread that ran GnuTLS has dynamic TLS that LSan of
+ * GCC 12 on glibc 2.36 cannot scan (tests/emulator/README.md). */
+#ifndef __SANITIZE_ADDRESS__
+
+aai::EndReport tls_outcome(const std::string &base,
+                           const NetOptions &net,
+                           bool *began)
+{
+  aai::ConnectParams p = connect_params(base);
+  p.net = net;
+  TestSession ts(p);
+  *began = ts.rec.wait_began();
+  ts.session->shutdown();
+  fail_unless(ts.rec.wait_ended());
+  return ts.rec.end_report();
+}
+
+GST_START_TEST(test_tls_trust)
+{
+  aai_emu::Emulator emu;
+  start_emulator(&emu, true);
+  fail_unless(g_str_has_prefix(emu.ws_url().c_str(), "wss://"));
+  bool began = false;
+
+  /* The system store does not know the self-signed certificate. */
+  aai::EndReport r = tls_outcome(emu.ws_url(), NetOptions(), &began);
+  fail_if(began);
+  fail_unless(r.kind == aai::EndReport::Kind::ConnectFailed && r.tls_error,
+              "kind %d tls %d: %s", (int)r.kind, r.tls_error,
+              r.transport_error.c_str());
+
+  NetOptions ca;
+  ca.tls_ca_file = tls_path("cert.pem");
+  tls_outcome(emu.ws_url(), ca, &began);
+  fail_unless(began, "not trusted with tls_ca_file");
+
+  NetOptions lax;
+  lax.tls_strict = false;
+  tls_outcome(emu.ws_url(), lax, &began);
+  fail_unless(began, "not accepted with tls_strict = false");
+
+  NetOptions other;
+  other.tls_ca_file = tls_path("other-ca.pem");
+  r = tls_outcome(emu.ws_url(), other, &began);
+  fail_if(began, "trusted by an unrelated CA");
+  fail_unless(r.kind == aai::EndReport::Kind::ConnectFailed && r.tls_error);
+
+  NetOptions missing;
+  missing.tls_ca_file = tls_path("no-such-file.pem");
+  r = tls_outcome(emu.ws_url(), missing, &began);
+  fail_if(began, "trusted with a missing CA file");
+  fail_unless(r.tls_error);
+
+  /* Only the begun sessions reached the emulator. */
+  fail_unless_equals_int(emu.sessions().size(), 2);
+}
+GST_END_TEST;
+
+/* wss:// through an HTTP proxy is a CONNECT tunnel, and the CA file is
+ * checked for the host named in the URL: the emulator's certificate is for
+ * localhost/127.0.0.1, so emulator.invalid does not match it. */
+GST_START_TEST(test_tls_through_connect_proxy)
+{
+  aai_emu::Emulator emu;
+  start_emulator(&emu, true);
+  TestProxy proxy;
+  start_proxy(&proxy, TestProxy::Kind::Http, emu.port());
+  bool began = false;
+
+  NetOptions ca;
+  ca.proxy = proxy.url();
+  ca.tls_ca_file = tls_path("cert.pem");
+  tls_outcome(invalid_host_url(emu, "wss", "localhost"), ca, &began);
+  fail_unless(began, "no Begin through the CONNECT tunnel");
+
+  aai::EndReport r = tls_outcome(invalid_host_url(emu, "wss"), ca, &began);
+  fail_if(began, "certificate accepted for the wrong host name");
+  fail_unless(r.kind == aai::EndReport::Kind::ConnectFailed && r.tls_error,
+              "kind %d: %s", (int)r.kind, r.transport_error.c_str());
+
+  NetOptions lax;
+  lax.proxy = proxy.url();
+  lax.tls_strict = false;
+  tls_outcome(invalid_host_url(emu, "wss"), lax, &began);
+  fail_unless(began, "tls_strict = false through the tunnel");
+
+  auto reqs = proxy.requests();
+  fail_unless_equals_int(reqs.size(), 3);
+  std::string port = std::to_string(emu.port());
+  std::string localhost = "localhost:" + port;
+  std::string invalid = "emulator.invalid:" + port;
+  fail_unless_equals_string(reqs[0].method.c_str(), "CONNECT");
+  fail_unless_equals_string(reqs[0].target.c_str(), localhost.c_str());
+  fail_unless_equals_string(reqs[1].target.c_str(), invalid.c_str());
+  fail_unless_equals_int(reqs[2].status, 200);
+}
+GST_END_TEST;
+
+#endif /* __SANITIZE_ADDRESS__ */
+
+static Suite *net_options_suite(void)
+{
+  Suite *s = suite_create("net_options");
+  TCase *tc = tcase_create("general");
+  tcase_set_timeout(tc, 120);
+  suite_add_tcase(s, tc);
+  tcase_add_test(tc, test_validate_proxy_accepts);
+  tcase_add_test(tc, test_validate_proxy_rejects);
+  tcase_add_test(tc, test_proxy_credentials_never_shown);
+  tcase_add_test(tc, test_net_options_equality);
+  tcase_add_test(tc, test_check_ca_file);
+  tcase_add_test(tc, test_no_proxy_dns_failure);
+  tcase_add_test(tc, test_socks5_proxy_ws);
+  tcase_add_test(tc, test_http_proxy_ws_absolute_form);
+  tcase_add_test(tc, test_invalid_proxy_fails_connect);
+  tcase_add_test(tc, test_proxy_unreachable);
+#ifndef __SANITIZE_ADDRESS__
+  tcase_add_test(tc, test_tls_trust);
+  tcase_add_test(tc, test_tls_through_connect_proxy);
+#endif
+  return s;
+}
+
+GST_CHECK_MAIN(net_options);
