@@ -11,7 +11,9 @@
 #include <chrono>
 
 #include "close_codes.h"
+#include "net_options.h"
 #include "reconnect_policy.h"
+#include "token_client.h"
 #include "user_agent.h"
 
 GST_DEBUG_CATEGORY_STATIC(assemblyai_stream_debug);
@@ -161,6 +163,25 @@ bool Stream::start()
         ("url", G_TYPE_STRING, redact_url(props.url).c_str(), nullptr));
     return false;
   }
+  std::string problem = validate_proxy(props.proxy);
+  if (!problem.empty()) {
+    GST_ELEMENT_ERROR(owner_, RESOURCE, SETTINGS, ("Invalid proxy."),
+                      ("%s Set the proxy property to http://host:port or "
+                       "socks5://host:port, or leave it empty.",
+                       problem.c_str()));
+    return false;
+  }
+  if (!props.tls_ca_file.empty() &&
+      !check_ca_file(props.tls_ca_file, &problem)) {
+    GST_ELEMENT_ERROR(owner_, RESOURCE, OPEN_READ,
+                      ("Cannot use the tls-ca-file."), ("%s", problem.c_str()));
+    return false;
+  }
+  if (!props.tls_strict)
+    GST_ELEMENT_WARNING(owner_, RESOURCE, SETTINGS,
+                        ("TLS certificate checks are off (tls-strict=false)."),
+                        ("Any server certificate is accepted, so the "
+                         "connection can be intercepted: for testing only."));
   if (!props.token_url.empty() && !key) {
     GST_ELEMENT_ERROR_WITH_DETAILS(
         owner_, RESOURCE, NOT_AUTHORIZED, ("No key for the token endpoint."),
@@ -175,9 +196,11 @@ bool Stream::start()
 void Stream::stop()
 {
   std::shared_ptr<Leg> leg;
+  std::shared_ptr<TokenFetch> fetch;
   {
     std::lock_guard<std::mutex> l(lock_);
     leg = std::move(leg_);
+    fetch = std::move(fetch_);
     flushing_ = true;
     stream_open_ = false;
     connecting_ = false;
@@ -187,6 +210,8 @@ void Stream::stop()
     replay_.reset();
   }
   cond_.notify_all();
+  if (fetch)
+    fetch->cancel();
   /* Leaving PAUSED: tell the service we are done (billing is per session
    * time), then close without waiting for the answer. */
   if (leg)
@@ -328,6 +353,29 @@ void Stream::connect_async_locked(Purpose purpose)
     g_thread_unref(t);
     return;
   }
+  if (!props.token_url.empty()) {
+    /* A fresh token for every session; the key goes only to the token
+     * endpoint. */
+    TokenRequest req;
+    req.url = props.token_url;
+    req.credential = props.effective_api_key();
+    req.bearer = props.auth_scheme != AuthMode::RawHeader;
+    req.expires_in_seconds = ASSEMBLYAI_TOKEN_EXPIRES_IN;
+    req.max_session_duration_seconds =
+        static_cast<int>(props.max_session_duration_s);
+    req.net = net_options_locked();
+    req.timeout_ms = props.connect_timeout_ms;
+    if (fetch_)
+      fetch_->cancel();
+    fetch_ =
+        TokenFetch::start(io_.get(), std::move(req),
+                          [anchor, gen, purpose](const TokenResult &r) {
+                            std::lock_guard<std::mutex> g(anchor->m);
+                            if (anchor->stream)
+                              anchor->stream->token_fetched(gen, purpose, r);
+                          });
+    return;
+  }
   Credential c;
   if (!props.token.empty() && !token_used_) {
     token_used_ = true;
@@ -357,6 +405,40 @@ void Stream::connect_async_locked(Purpose purpose)
   }
   connecting_ = false;
   open_leg_locked(c, nullptr);
+}
+
+NetOptions Stream::net_options_locked() const
+{
+  NetOptions n;
+  n.proxy = props.proxy;
+  n.tls_ca_file = props.tls_ca_file;
+  n.tls_strict = props.tls_strict;
+  return n;
+}
+
+void Stream::token_fetched(uint64_t gen, Purpose purpose, const TokenResult &r)
+{
+  using Kind = TokenResult::Kind;
+  if (r.kind == Kind::Cancelled)
+    return;
+  if (r.kind == Kind::Ok) {
+    on_credential(gen, purpose, Credential{AuthMode::QueryToken, r.token});
+    return;
+  }
+  gint code = GST_RESOURCE_ERROR_OPEN_READ_WRITE;
+  const char *summary = "Could not get a temporary token.";
+  if (r.kind == Kind::Unauthorized) {
+    code = GST_RESOURCE_ERROR_NOT_AUTHORIZED;
+    summary = "The token endpoint did not accept the key.";
+  } else if (r.kind == Kind::BadRequest) {
+    code = GST_RESOURCE_ERROR_SETTINGS;
+    summary = "The token endpoint rejected the request.";
+  } else if (r.kind == Kind::RateLimited) {
+    code = GST_RESOURCE_ERROR_BUSY;
+    summary = "The token endpoint's rate limit was hit.";
+  }
+  credential_failed(gen, r.retryable(), summary, r.describe(),
+                    GST_RESOURCE_ERROR, code, r.http_status);
 }
 
 void Stream::on_credential(uint64_t gen,
@@ -449,6 +531,8 @@ void Stream::open_leg_locked(const Credential &cred, const char *reason)
   p.url = url;
   p.display_url = redact_url(url);
   p.connect_timeout_ms = props.connect_timeout_ms;
+  p.send_timeout_ms = props.send_timeout_ms;
+  p.net = net_options_locked();
   p.headers.emplace_back("User-Agent", kUserAgent);
   /* A token travels in the query (it is single-use and short-lived); a key
    * only ever in a header or the KeyPool subprotocol. */

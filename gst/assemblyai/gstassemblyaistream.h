@@ -31,12 +31,16 @@
 #include "chunker.h"
 #include "gstassemblyaiprops.h"
 #include "io_thread.h"
+#include "net_options.h"
 #include "replay_buffer.h"
 #include "session.h"
 #include "timeline.h"
 
 namespace aai
 {
+
+class TokenFetch;
+struct TokenResult;
 
 class Stream
 {
@@ -116,6 +120,8 @@ class Stream
   void start_stream_locked();
   void connect_async_locked(Purpose purpose);
   void on_credential(uint64_t gen, Purpose purpose, const Credential &cred);
+  void token_fetched(uint64_t gen, Purpose purpose, const TokenResult &r);
+  NetOptions net_options_locked() const;
   void credential_failed(uint64_t gen,
                          bool retryable,
                          const std::string &summary,
@@ -151,8 +157,9 @@ class Stream
   std::mutex lock_; /* props and everything below but the timeline */
   std::condition_variable cond_;
   std::shared_ptr<IoThread> io_;
-  std::shared_ptr<Anchor> anchor_; /* lets I/O-thread timers reach us */
-  std::shared_ptr<Leg> leg_;       /* the session audio goes to */
+  std::shared_ptr<Anchor> anchor_;    /* lets I/O-thread timers reach us */
+  std::shared_ptr<Leg> leg_;          /* the session audio goes to */
+  std::shared_ptr<TokenFetch> fetch_; /* a token being minted */
   std::unique_ptr<ReplayBuffer> replay_;
   mutable std::mutex timeline_lock_; /* streaming thread writes, I/O reads */
   std::unique_ptr<Timeline> timeline_;

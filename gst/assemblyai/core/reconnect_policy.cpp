@@ -72,6 +72,8 @@ const char *end_reason_name(const EndReport &r)
     case EndReport::Kind::UpgradeRefused:
       return "upgrade-refused";
     case EndReport::Kind::Closed:
+      if (r.dead_link)
+        return "dead-link";
       return r.close_code == 1006 ? "connection-lost" : "closed";
     case EndReport::Kind::Normal:
       return "closed";
