@@ -21,10 +21,12 @@
 #include <gst/check/gstcheck.h>
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "emulator.h"
+#include "tcp_relay.h"
 #include "test_wav.h"
 
 namespace
@@ -421,6 +423,130 @@ GST_START_TEST(test_rollover_before_expiry)
 }
 GST_END_TEST;
 
+/* A dead link: a relay between element and emulator stops moving bytes
+ * (the TCP connection stays open, nothing gets through, as when a route
+ * dies). The element sees that nothing can be sent for send-timeout,
+ * drops the connection and reconnects. */
+GST_START_TEST(test_dead_link)
+{
+  LongStream ls("counting", 1);
+  for (const char *factory : kFactories) {
+    aai_emu::Emulator emu;
+    std::string err;
+    fail_unless(emu.start(config_for(ls), &err), "%s", err.c_str());
+    aai_emu::TcpRelay relay;
+    fail_unless(relay.start(emu.port(), &err), "%s", err.c_str());
+    relay.stall_after_bytes(64 * 1024, 1);
+    std::string url =
+        "ws://127.0.0.1:" + std::to_string(relay.port()) + "/v3/ws";
+    Outcome o;
+    run(factory,
+        "api-key=test-key url=" + url +
+            " send-timeout=1000 reconnect-max-backoff=50 "
+            "replay-buffer=600000",
+        ls.pcm, false, &o);
+    assert_exact(o, ls, factory);
+    auto rc = o.named("assemblyai/reconnect");
+    fail_unless_equals_int(rc.size(), 1);
+    fail_unless_equals_string(gst_structure_get_string(rc[0], "reason"),
+                              "dead-link");
+    fail_unless_equals_int(relay.stats().stalled, 1);
+  }
+}
+GST_END_TEST;
+
+/* The token endpoint fails for a while (429, 5xx, a reply that is not a
+ * token): the element retries like a connection and then transcribes
+ * everything. */
+GST_START_TEST(test_token_endpoint_transient_failures)
+{
+  struct Case {
+    int status;
+    bool bad_json;
+    bool missing_field;
+  } cases[] = {{429, false, false},
+               {500, false, false},
+               {503, false, false},
+               {0, true, false},
+               {0, false, true}};
+  LongStream ls("counting", 1);
+  for (const Case &c : cases) {
+    for (const char *factory : kFactories) {
+      aai_emu::Emulator emu;
+      std::string err;
+      fail_unless(emu.start(config_for(ls), &err), "%s", err.c_str());
+      aai_emu::FaultPlan plan;
+      plan.token_fail_status = c.status;
+      plan.token_bad_json = c.bad_json;
+      plan.token_bad_json_missing_field = c.missing_field;
+      plan.token_fail_count = 2;
+      emu.set_fault_plan(plan);
+      Outcome o;
+      run(factory,
+          "api-key=test-key url=" + emu.ws_url() +
+              " token-url=" + emu.token_url() + " reconnect-max-backoff=50",
+          ls.pcm, false, &o);
+      assert_exact(o, ls, factory);
+      auto reqs = emu.token_requests();
+      fail_unless_equals_int(reqs.size(), 3);
+      int warnings = 0;
+      for (GstMessage *m : o.messages)
+        warnings += GST_MESSAGE_TYPE(m) == GST_MESSAGE_WARNING;
+      fail_unless(warnings >= 2, "%s: the retries were not reported", factory);
+      /* The session used the minted token, not the key. */
+      auto sessions = emu.sessions();
+      fail_unless_equals_int(sessions.size(), 1);
+      fail_unless(sessions[0].params.count("token") == 1);
+      fail_unless(sessions[0].headers.count("authorization") == 0);
+    }
+  }
+}
+GST_END_TEST;
+
+/* A key the token endpoint refuses, or a request it rejects, is an error
+ * at once, in the right domain, and no session is opened. */
+GST_START_TEST(test_token_endpoint_fatal_failures)
+{
+  struct Case {
+    int status;
+    gint code;
+  } cases[] = {{401, GST_RESOURCE_ERROR_NOT_AUTHORIZED},
+               {403, GST_RESOURCE_ERROR_NOT_AUTHORIZED},
+               {400, GST_RESOURCE_ERROR_SETTINGS}};
+  LongStream ls("counting", 1);
+  for (const Case &c : cases) {
+    for (const char *factory : kFactories) {
+      aai_emu::Emulator emu;
+      std::string err;
+      fail_unless(emu.start(config_for(ls), &err), "%s", err.c_str());
+      aai_emu::FaultPlan plan;
+      plan.token_fail_status = c.status;
+      emu.set_fault_plan(plan);
+      Outcome o;
+      run(factory,
+          "api-key=test-key url=" + emu.ws_url() +
+              " token-url=" + emu.token_url() + " reconnect-max-backoff=50",
+          ls.pcm, false, &o);
+      GstMessage *e = o.first(GST_MESSAGE_ERROR);
+      fail_unless(e != nullptr, "%s: no error for HTTP %d", factory, c.status);
+      GError *gerr = nullptr;
+      gchar *dbg = nullptr;
+      gst_message_parse_error(e, &gerr, &dbg);
+      fail_unless(g_error_matches(gerr, GST_RESOURCE_ERROR, c.code),
+                  "%s: HTTP %d gave %s (%s)", factory, c.status, gerr->message,
+                  dbg);
+      fail_unless(strstr(dbg, std::to_string(c.status).c_str()) != nullptr,
+                  "%s: status not named: %s", factory, dbg);
+      fail_unless(strstr(dbg, "test-key") == nullptr);
+      g_error_free(gerr);
+      g_free(dbg);
+      fail_unless_equals_int(emu.token_requests().size(), 1);
+      fail_unless_equals_int(emu.sessions().size(), 0);
+    }
+  }
+}
+GST_END_TEST;
+
 static Suite *reconnect_suite(void)
 {
   Suite *s = suite_create("reconnect");
@@ -432,6 +558,9 @@ static Suite *reconnect_suite(void)
   tcase_add_test(tc, test_retryable_close_codes);
   tcase_add_test(tc, test_fatal_close_not_retried);
   tcase_add_test(tc, test_rollover_before_expiry);
+  tcase_add_test(tc, test_dead_link);
+  tcase_add_test(tc, test_token_endpoint_transient_failures);
+  tcase_add_test(tc, test_token_endpoint_fatal_failures);
   return s;
 }
 
