@@ -347,6 +347,48 @@ GST_START_TEST(test_token_then_key)
 }
 GST_END_TEST;
 
+/* A token minted through KeyPool (Bearer team token) is used directly
+ * against the service's WebSocket, a new one for every connection. */
+GST_START_TEST(test_keypool_minted_token_used_directly)
+{
+  aai_emu::Emulator emu;
+  std::string err;
+  aai_emu::Config cfg = hello_config();
+  fail_unless(emu.start(cfg, &err), "%s", err.c_str());
+  aai_emu::FaultPlan plan;
+  plan.drop_at_audio_ms = 2500;
+  emu.set_fault_plan(plan);
+  GstElement *p = pipeline([&](GstElement *s) {
+    gst_util_set_object_arg(G_OBJECT(s), "auth-scheme", "bearer");
+    g_object_set(s, "url", emu.ws_url().c_str(), "token-url",
+                 emu.keypool_token_url().c_str(), "api-key", "team-token",
+                 "max-session-duration", 600u, nullptr);
+  });
+  Run run;
+  play(p, &run);
+  assert_no_error(run);
+  assert_words(run, cfg.script);
+  auto reqs = emu.token_requests();
+  fail_unless_equals_int(reqs.size(), 2);
+  for (auto &r : reqs) {
+    fail_unless_equals_string(r.headers["authorization"].c_str(),
+                              "Bearer team-token");
+    fail_unless_equals_string(r.params["expires_in_seconds"].c_str(), "60");
+    fail_unless_equals_string(r.params["max_session_duration_seconds"].c_str(),
+                              "600");
+  }
+  auto rec = emu.sessions();
+  fail_unless_equals_int(rec.size(), 2);
+  for (size_t i = 0; i < rec.size(); i++) {
+    fail_unless_equals_string(rec[i].path.c_str(), "/v3/ws");
+    fail_unless(rec[i].headers.count("authorization") == 0);
+    fail_unless(rec[i].params["token"] == reqs[i].token,
+                "session %zu did not use the token minted for it", i);
+  }
+  gst_object_unref(p);
+}
+GST_END_TEST;
+
 /* Runs gst-launch-1.0 with GST_DEBUG=*:9 and @env_extra; returns its
  * whole output (stdout and stderr). */
 static std::string launch_with_full_debug(
@@ -405,6 +447,11 @@ GST_START_TEST(test_secrets_not_in_debug_log)
       {"assemblyaisink sync=false", "url=" + emu.ws_url()},
       {"assemblyaitranscriber pace=false",
        "url=" + emu.keypool_ws_url() + " auth-scheme=bearer"},
+      {"assemblyaisink sync=false",
+       "url=" + emu.ws_url() + " token-url=" + emu.token_url()},
+      {"assemblyaitranscriber pace=false",
+       "url=" + emu.ws_url() +
+           " auth-scheme=bearer token-url=" + emu.keypool_token_url()},
   };
   for (const Variant &v : variants) {
     aai_emu::FaultPlan plan;
@@ -428,6 +475,9 @@ GST_START_TEST(test_secrets_not_in_debug_log)
                 v.element);
     fail_unless(out.find("tmp-") == std::string::npos, "%s: token in the log",
                 v.element);
+    for (const auto &r : emu.token_requests())
+      fail_unless(r.token.empty() || out.find(r.token) == std::string::npos,
+                  "%s: a minted token in the log", v.element);
   }
 }
 GST_END_TEST;
@@ -445,6 +495,7 @@ static Suite *credentials_suite(void)
   tcase_add_test(tc, test_request_token_none);
   tcase_add_test(tc, test_single_use_token_not_reused);
   tcase_add_test(tc, test_token_then_key);
+  tcase_add_test(tc, test_keypool_minted_token_used_directly);
   tcase_add_test(tc, test_secrets_not_in_debug_log);
   return s;
 }
