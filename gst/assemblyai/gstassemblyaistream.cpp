@@ -61,6 +61,7 @@ struct Stream::Leg : SessionListener {
   void on_session_end(const EndReport &r) override { stream->leg_end(this, r); }
 
   Stream *stream;
+  uint64_t id = 0; /* unique in the stream's life (timers name legs by it) */
   std::shared_ptr<Session> session;
   std::unique_ptr<Chunker> chunker;
   uint64_t base = 0;             /* stream sample of the leg's sample 0 */
@@ -182,7 +183,7 @@ bool Stream::start()
                         ("TLS certificate checks are off (tls-strict=false)."),
                         ("Any server certificate is accepted, so the "
                          "connection can be intercepted: for testing only."));
-  if (!props.token_url.empty() && !key) {
+  if (!props.token_url.empty() && !key && !has_request_token()) {
     GST_ELEMENT_ERROR_WITH_DETAILS(
         owner_, RESOURCE, NOT_AUTHORIZED, ("No key for the token endpoint."),
         ("token-url mints temporary tokens with an API key (or a KeyPool "
@@ -509,6 +510,7 @@ void Stream::credential_failed(uint64_t gen,
 void Stream::open_leg_locked(const Credential &cred, const char *reason)
 {
   auto leg = std::make_shared<Leg>(this);
+  leg->id = ++last_leg_id_;
   const Settings &s = active_;
   uint64_t want = replay_->align_down(committed_);
   leg->base = std::max(want, replay_->start());
@@ -825,26 +827,25 @@ void Stream::schedule_rollover_locked(Leg &leg, int64_t expires_at)
   int64_t window = std::min<int64_t>(left / 4, 60000);
   std::shared_ptr<Anchor> anchor = anchor_;
   uint64_t gen = connect_gen_;
-  Leg *lp = &leg;
-  io_->post_delayed(static_cast<unsigned>(left - window), [anchor, gen, lp]() {
+  uint64_t id = leg.id;
+  io_->post_delayed(static_cast<unsigned>(left - window), [anchor, gen, id]() {
     std::lock_guard<std::mutex> g(anchor->m);
     if (anchor->stream)
-      anchor->stream->rollover_due(gen, lp, false);
+      anchor->stream->rollover_due(gen, id, false);
   });
   io_->post_delayed(static_cast<unsigned>(left - window / 2),
-                    [anchor, gen, lp]() {
+                    [anchor, gen, id]() {
                       std::lock_guard<std::mutex> g(anchor->m);
                       if (anchor->stream)
-                        anchor->stream->rollover_due(gen, lp, true);
+                        anchor->stream->rollover_due(gen, id, true);
                     });
 }
 
-void Stream::rollover_due(uint64_t gen, Leg *leg, bool force)
+void Stream::rollover_due(uint64_t gen, uint64_t leg_id, bool force)
 {
   std::lock_guard<std::mutex> l(lock_);
-  /* @leg is only compared, never followed: it may be gone. */
-  if (gen != connect_gen_ || leg != leg_.get() || flushing_ || failed_ ||
-      draining_)
+  if (gen != connect_gen_ || !leg_ || leg_->id != leg_id || flushing_ ||
+      failed_ || draining_)
     return;
   if (!force) {
     leg_->rollover_due = true;

@@ -135,7 +135,7 @@ class Stream
   void schedule_reconnect_locked(unsigned delay_ms);
   void reconnect_due(uint64_t gen);
   void schedule_rollover_locked(Leg &leg, int64_t expires_at);
-  void rollover_due(uint64_t gen, Leg *leg, bool force);
+  void rollover_due(uint64_t gen, uint64_t leg_id, bool force);
   void switch_leg_locked();
 
   void leg_event(Leg *leg, const ServerEvent &event, const std::string &raw);
@@ -170,9 +170,10 @@ class Stream
   bool live_ = false;
   bool flushing_ = false;
   bool failed_ = false;
-  bool stream_open_ = false;           /* audio flows: a connection is wanted */
-  bool connecting_ = false;            /* credentials or backoff under way */
-  uint64_t connect_gen_ = 0;           /* invalidates stale timers and tokens */
+  bool stream_open_ = false; /* audio flows: a connection is wanted */
+  bool connecting_ = false;  /* credentials or backoff under way */
+  uint64_t connect_gen_ = 0; /* invalidates stale timers and tokens */
+  uint64_t last_leg_id_ = 0;
   std::optional<Credential> prepared_; /* for the next rollover */
   bool draining_ = false;
   bool drained_ = false; /* Termination (or the end) after our Terminate */
