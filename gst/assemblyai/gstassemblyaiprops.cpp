@@ -4,6 +4,8 @@
  */
 #include "gstassemblyaiprops.h"
 
+#include "net_options.h"
+
 #include <cstdlib>
 #include <optional>
 #include <vector>
@@ -553,19 +555,11 @@ bool get_shared_property(const SharedProps &p, guint id, GValue *v)
     case PROP_MAX_SESSION_DURATION:
       g_value_set_uint(v, p.max_session_duration_s);
       return true;
-    case PROP_PROXY: {
+    case PROP_PROXY:
       /* A proxy password is a secret too: never readable back. */
-      GUri *u = p.proxy.empty()
-                    ? nullptr
-                    : g_uri_parse(p.proxy.c_str(), G_URI_FLAGS_NONE, nullptr);
-      if (u) {
-        g_value_take_string(v, g_uri_to_string_partial(u, G_URI_HIDE_PASSWORD));
-        g_uri_unref(u);
-      } else {
-        g_value_set_string(v, p.proxy.empty() ? nullptr : "<invalid>");
-      }
+      g_value_set_string(
+          v, p.proxy.empty() ? nullptr : redact_proxy(p.proxy).c_str());
       return true;
-    }
     case PROP_TLS_CA_FILE:
       g_value_set_string(
           v, p.tls_ca_file.empty() ? nullptr : p.tls_ca_file.c_str());

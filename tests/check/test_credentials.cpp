@@ -14,11 +14,13 @@
 #include <gst/check/gstcheck.h>
 
 #include <atomic>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "emulator.h"
+#include "test_proxy.h"
 #include "test_wav.h"
 
 namespace
@@ -389,6 +391,117 @@ GST_START_TEST(test_keypool_minted_token_used_directly)
 }
 GST_END_TEST;
 
+/* The proxy property carries every connection: the URL's host does not
+ * even resolve, only the (SOCKS5) proxy knows where to go. */
+GST_START_TEST(test_proxy_property)
+{
+  aai_emu::Emulator emu;
+  std::string err;
+  aai_emu::Config cfg = hello_config();
+  fail_unless(emu.start(cfg, &err), "%s", err.c_str());
+  aai_emu::TestProxy proxy;
+  fail_unless(proxy.start(aai_emu::TestProxy::Kind::Socks5, emu.port(), &err),
+              "%s", err.c_str());
+  std::string url =
+      "ws://emulator.invalid:" + std::to_string(emu.port()) + "/v3/ws";
+  std::string with_password =
+      "socks5://user:hunter2-secret@" + proxy.url().substr(strlen("socks5://"));
+  GstElement *p = pipeline([&](GstElement *s) {
+    g_object_set(s, "url", url.c_str(), "api-key", "test-key", "proxy",
+                 with_password.c_str(), nullptr);
+    /* A proxy password is not readable back. */
+    gchar *shown = nullptr;
+    g_object_get(s, "proxy", &shown, nullptr);
+    fail_unless(shown && strstr(shown, "hunter2-secret") == nullptr, "%s",
+                shown);
+    g_free(shown);
+  });
+  Run run;
+  play(p, &run);
+  assert_no_error(run);
+  assert_words(run, cfg.script);
+  fail_unless(!proxy.requests().empty());
+  gst_object_unref(p);
+}
+GST_END_TEST;
+
+/* A proxy URI that cannot work is refused before any connection. */
+GST_START_TEST(test_invalid_proxy)
+{
+  GstElement *p = pipeline([&](GstElement *s) {
+    g_object_set(s, "url", "ws://127.0.0.1:9/v3/ws", "api-key", "test-key",
+                 "proxy", "ftp://proxy.example:21", nullptr);
+  });
+  Run run;
+  play(p, &run);
+  assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS, "proxy");
+  gst_object_unref(p);
+}
+GST_END_TEST;
+
+/* Not under ASan: GnuTLS threads and LSan (see test_sink.cpp). */
+#ifndef __SANITIZE_ADDRESS__
+/* A service behind a private CA: trusted with tls-ca-file, or (testing
+ * only) with tls-strict=false, which warns; refused otherwise. */
+GST_START_TEST(test_tls_ca_file_and_strictness)
+{
+  aai_emu::Config cfg = hello_config();
+  cfg.tls_cert_file = data_path("tls/cert.pem");
+  cfg.tls_key_file = data_path("tls/key.pem");
+  aai_emu::Emulator emu;
+  std::string err;
+  fail_unless(emu.start(cfg, &err), "%s", err.c_str());
+  {
+    GstElement *p = pipeline([&](GstElement *s) {
+      g_object_set(s, "url", emu.ws_url().c_str(), "api-key", "test-key",
+                   "tls-ca-file", data_path("tls/cert.pem").c_str(), nullptr);
+    });
+    Run run;
+    play(p, &run);
+    assert_no_error(run);
+    assert_words(run, cfg.script);
+    gst_object_unref(p);
+  }
+  {
+    GstElement *p = pipeline([&](GstElement *s) {
+      g_object_set(s, "url", emu.ws_url().c_str(), "api-key", "test-key",
+                   "tls-strict", FALSE, nullptr);
+    });
+    Run run;
+    play(p, &run);
+    assert_no_error(run);
+    assert_words(run, cfg.script);
+    GstMessage *w = run.first(GST_MESSAGE_WARNING);
+    fail_unless(w != nullptr, "no warning for tls-strict=false");
+    gst_object_unref(p);
+  }
+  {
+    GstElement *p = pipeline([&](GstElement *s) {
+      g_object_set(s, "url", emu.ws_url().c_str(), "api-key", "test-key",
+                   "tls-ca-file", data_path("tls/other-ca.pem").c_str(),
+                   nullptr);
+    });
+    Run run;
+    play(p, &run);
+    assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
+                 "certificate");
+    gst_object_unref(p);
+  }
+  {
+    GstElement *p = pipeline([&](GstElement *s) {
+      g_object_set(s, "url", emu.ws_url().c_str(), "api-key", "test-key",
+                   "tls-ca-file", "/nonexistent/ca.pem", nullptr);
+    });
+    Run run;
+    play(p, &run);
+    assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ,
+                 "/nonexistent/ca.pem");
+    gst_object_unref(p);
+  }
+}
+GST_END_TEST;
+#endif
+
 /* Runs gst-launch-1.0 with GST_DEBUG=*:9 and @env_extra; returns its
  * whole output (stdout and stderr). */
 static std::string launch_with_full_debug(
@@ -496,6 +609,11 @@ static Suite *credentials_suite(void)
   tcase_add_test(tc, test_single_use_token_not_reused);
   tcase_add_test(tc, test_token_then_key);
   tcase_add_test(tc, test_keypool_minted_token_used_directly);
+  tcase_add_test(tc, test_proxy_property);
+  tcase_add_test(tc, test_invalid_proxy);
+#ifndef __SANITIZE_ADDRESS__
+  tcase_add_test(tc, test_tls_ca_file_and_strictness);
+#endif
   tcase_add_test(tc, test_secrets_not_in_debug_log);
   return s;
 }

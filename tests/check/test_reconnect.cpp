@@ -94,6 +94,7 @@ struct Word {
 
 struct Outcome {
   std::vector<Word> words;
+  std::vector<guint> turn_orders;     /* sink: of the end-of-turn messages */
   std::vector<GstMessage *> messages; /* element, warning, error, eos */
   ~Outcome()
   {
@@ -128,6 +129,9 @@ void words_from_turns(Outcome *o)
     gst_structure_get_boolean(s, "end-of-turn", &eot);
     if (!eot)
       continue;
+    guint order = 0;
+    gst_structure_get_uint(s, "turn-order", &order);
+    o->turn_orders.push_back(order);
     const GValue *words = gst_structure_get_value(s, "words");
     for (guint i = 0; i < gst_value_array_get_size(words); i++) {
       const GstStructure *w =
@@ -238,6 +242,10 @@ void assert_exact(const Outcome &o, const LongStream &ls, const char *factory)
         GST_TIME_ARGS(g.end), want[i].text.c_str(), want[i].start, want[i].end);
   }
   fail_unless_equals_int(o.words.size(), want.size());
+  /* Turn numbers continue across sessions: each turn once, in order. */
+  for (size_t i = 0; i < o.turn_orders.size(); i++)
+    fail_unless(o.turn_orders[i] == i, "%s: turn %zu has turn-order %u",
+                factory, i, o.turn_orders[i]);
 }
 
 std::string base_props(const aai_emu::Emulator &emu)
@@ -547,6 +555,58 @@ GST_START_TEST(test_token_endpoint_fatal_failures)
 }
 GST_END_TEST;
 
+/* A replay buffer too small for the audio since the last completed turn:
+ * the reconnect message and a warning say how much could not be sent
+ * again, and what is delivered is still never repeated or mistimed. */
+GST_START_TEST(test_replay_bound_reports_loss)
+{
+  LongStream ls("counting", 1);
+  for (const char *factory : kFactories) {
+    aai_emu::Emulator emu;
+    std::string err;
+    fail_unless(emu.start(config_for(ls), &err), "%s", err.c_str());
+    aai_emu::FaultPlan plan;
+    plan.drop_at_audio_ms = 4500;
+    emu.set_fault_plan(plan);
+    Outcome o;
+    run(factory,
+        "api-key=test-key url=" + emu.ws_url() +
+            " reconnect-max-backoff=50 replay-buffer=1000",
+        ls.pcm, false, &o);
+    fail_unless(o.first(GST_MESSAGE_ERROR) == nullptr);
+    auto rc = o.named("assemblyai/reconnect");
+    fail_unless_equals_int(rc.size(), 1);
+    guint64 lost = 0;
+    gst_structure_get_uint64(rc[0], "audio-lost", &lost);
+    fail_unless(lost > 0, "%s: no loss reported", factory);
+    bool warned = false;
+    for (GstMessage *m : o.messages) {
+      if (GST_MESSAGE_TYPE(m) != GST_MESSAGE_WARNING)
+        continue;
+      gchar *dbg = nullptr;
+      gst_message_parse_warning(m, nullptr, &dbg);
+      warned = warned || (dbg && strstr(dbg, "could not be sent again"));
+      g_free(dbg);
+    }
+    fail_unless(warned, "%s: no warning about the lost audio", factory);
+    /* What arrived is a subsequence of the script, exact and in order. */
+    auto want = ls.words();
+    size_t j = 0;
+    for (const Word &g : o.words) {
+      while (
+          j < want.size() &&
+          !(g.text == want[j].text &&
+            g.start == static_cast<GstClockTime>(want[j].start) * GST_MSECOND))
+        j++;
+      fail_unless(j < want.size(), "%s: '%s' is not in the script here",
+                  factory, g.text.c_str());
+      j++;
+    }
+    fail_unless(o.words.size() < want.size());
+  }
+}
+GST_END_TEST;
+
 static Suite *reconnect_suite(void)
 {
   Suite *s = suite_create("reconnect");
@@ -559,6 +619,7 @@ static Suite *reconnect_suite(void)
   tcase_add_test(tc, test_fatal_close_not_retried);
   tcase_add_test(tc, test_rollover_before_expiry);
   tcase_add_test(tc, test_dead_link);
+  tcase_add_test(tc, test_replay_bound_reports_loss);
   tcase_add_test(tc, test_token_endpoint_transient_failures);
   tcase_add_test(tc, test_token_endpoint_fatal_failures);
   return s;
