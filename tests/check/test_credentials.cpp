@@ -502,6 +502,9 @@ GST_START_TEST(test_tls_ca_file_and_strictness)
 GST_END_TEST;
 #endif
 
+/* Not under ASan: the child gst-launch-1.0 is not sanitized and cannot
+ * load the ASan-built plugin (the default build runs this test). */
+#ifndef __SANITIZE_ADDRESS__
 /* Runs gst-launch-1.0 with GST_DEBUG=*:9 and @env_extra; returns its
  * whole output (stdout and stderr). */
 static std::string launch_with_full_debug(
@@ -594,6 +597,7 @@ GST_START_TEST(test_secrets_not_in_debug_log)
   }
 }
 GST_END_TEST;
+#endif
 
 static Suite *credentials_suite(void)
 {
@@ -614,7 +618,9 @@ static Suite *credentials_suite(void)
 #ifndef __SANITIZE_ADDRESS__
   tcase_add_test(tc, test_tls_ca_file_and_strictness);
 #endif
+#ifndef __SANITIZE_ADDRESS__
   tcase_add_test(tc, test_secrets_not_in_debug_log);
+#endif
   return s;
 }
 
