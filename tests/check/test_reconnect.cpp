@@ -309,11 +309,11 @@ GST_START_TEST(test_drop_mid_turn)
 }
 GST_END_TEST;
 
-/* A long stream (12 x counting, 134 s) through a connection that drops at
+/* A long stream (8 x counting, 89 s) through a connection that drops at
  * a random point of every session: at least 20 drops, often mid-word. */
 GST_START_TEST(test_many_random_drops)
 {
-  LongStream ls("counting", 12);
+  LongStream ls("counting", 8);
   for (const char *factory : kFactories) {
     aai_emu::Emulator emu;
     std::string err;

@@ -28,13 +28,32 @@ std::optional<size_t> AudioLocator::feed(const uint8_t *data, size_t len)
    * so a session of pure silence does not grow it without end. */
   if (prefix_.size() < (size_t{1} << 20))
     prefix_.append(reinterpret_cast<const char *>(data), len);
-  size_t align = static_cast<size_t>(bps_);
-  size_t first = find_aligned(*ref_, prefix_, 0, align);
-  if (first == std::string::npos)
+  const size_t align = static_cast<size_t>(bps_);
+  /* Silence (a constant run) matches everywhere; search from the first
+   * sample that differs, with a window of sound that is as good as a
+   * fingerprint, then check the whole prefix there. */
+  size_t first_change = align;
+  while (first_change + align <= prefix_.size() &&
+         prefix_.compare(first_change, align, prefix_, 0, align) == 0)
+    first_change += align;
+  const size_t window = 40 * align * 16; /* 40 ms at 16 kHz s16le */
+  if (first_change + window > prefix_.size())
+    return std::nullopt; /* silence so far: wait for sound */
+  std::string needle = prefix_.substr(first_change, window);
+  std::optional<size_t> found;
+  for (size_t pos = find_aligned(*ref_, needle, 0, align);
+       pos != std::string::npos;
+       pos = find_aligned(*ref_, needle, pos + align, align)) {
+    if (pos < first_change ||
+        ref_->compare(pos - first_change, prefix_.size(), prefix_) != 0)
+      continue;
+    if (found)
+      return std::nullopt; /* not unique yet */
+    found = pos - first_change;
+  }
+  if (!found)
     return size_t{0}; /* not from the script's audio: as if from its start */
-  if (find_aligned(*ref_, prefix_, first + align, align) == std::string::npos)
-    return first;
-  return std::nullopt;
+  return found;
 }
 
 size_t AudioLocator::best_guess() const
