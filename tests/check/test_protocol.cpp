@@ -607,6 +607,72 @@ GST_START_TEST(test_non_json_syntax)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_non_json_numbers)
+{
+  /* GScanner reads these with another value (found by fuzz-server-frame):
+   * 010 was accepted as 8, 0b11 as 3, $10 as 16, and $ff... wrapped past
+   * 64 bits (to -1) without the range check seeing a number at all. */
+  expect_error(R"({"type":"Turn","turn_order":010,"end_of_turn":false})",
+               "not valid JSON");
+  expect_error(R"({"type":"Error","error":"x","error_code":0777})",
+               "not valid JSON");
+  expect_error(R"({"type":"Error","error":"x","error_code":0b11})",
+               "not valid JSON");
+  expect_error(R"({"type":"Turn","turn_order":$10,"end_of_turn":false})",
+               "not valid JSON");
+  expect_error(
+      R"({"type":"Turn","turn_order":$ffffffffffffffffffff,"end_of_turn":false})",
+      "not valid JSON");
+  expect_error(
+      R"({"type":"Turn","turn_order":-$8000000000000001,"end_of_turn":false})",
+      "not valid JSON");
+  /* Not JSON either, even where the value would be the same. */
+  expect_error(R"({"type":"SpeechStarted","timestamp":1,"confidence":.5})",
+               "not valid JSON");
+  expect_error(R"({"type":"SpeechStarted","timestamp":1,"confidence":5.})",
+               "not valid JSON");
+  expect_error(R"({"type":"SpeechStarted","timestamp":1,"confidence":1e})",
+               "not valid JSON");
+  expect_error(R"({"type":"SpeechStarted","timestamp":1,"confidence":1.2.3})",
+               "not valid JSON");
+  expect_error(R"({"type":"SpeechStarted","timestamp":-,"confidence":1})",
+               "not valid JSON");
+
+  /* Every form of JSON's grammar still parses. */
+  SpeechStartedEvent s = expect_event<SpeechStartedEvent>(
+      R"({"type":"SpeechStarted","timestamp":0,"confidence":-0.5e-3})");
+  fail_unless(s.confidence && *s.confidence == -0.0005);
+  s = expect_event<SpeechStartedEvent>(
+      R"({"type":"SpeechStarted","timestamp":10,"confidence":1E+0})");
+  fail_unless(s.confidence && *s.confidence == 1.0);
+  s = expect_event<SpeechStartedEvent>(
+      R"({"type":"SpeechStarted","timestamp":0,"confidence":0.0})");
+  fail_unless_equals_int64(s.timestamp_ms, 0);
+  TurnEvent t = expect_event<TurnEvent>(
+      R"({"type":"Turn","turn_order":-0,"end_of_turn":false})");
+  fail_unless_equals_int64(t.turn_order, 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_incomplete_unicode_escape)
+{
+  /* json-glib takes "\ud" with fewer than four hex digits and swallows
+   * the quote after it, so it and the lexical guard disagreed on where
+   * strings end: this turn_order reached json-glib unchecked and became -1
+   * (found by fuzz-server-frame). */
+  expect_error(
+      R"({"type":"Turn","a":"\ud"X","turn_order":99999999999999999999,"end_of_turn":false})",
+      "incomplete \\u escape");
+  expect_error(R"({"error":"\u4"x"})", "incomplete \\u escape");
+  expect_error(R"({"type":"Error","error":"\uzzzz"})", "incomplete \\u escape");
+  expect_error(R"({"type":"Error","error":"\u00e"})", "not valid JSON");
+  /* Complete escapes, a surrogate pair included, are fine. */
+  ErrorEvent e = expect_event<ErrorEvent>(
+      R"({"type":"Error","error":"\u00e9\ud83d\ude00\\u"})");
+  fail_unless_equals_string(e.error.c_str(), "\xc3\xa9\xf0\x9f\x98\x80\\u");
+}
+GST_END_TEST;
+
 /* ---- Malformed frames: required members (one loop iteration each) ---- */
 
 struct BadFrame {
@@ -987,6 +1053,8 @@ static Suite *protocol_suite(void)
   tcase_add_test(tc, test_legacy_error_not_a_string);
   tcase_add_test(tc, test_trailing_data);
   tcase_add_test(tc, test_non_json_syntax);
+  tcase_add_test(tc, test_non_json_numbers);
+  tcase_add_test(tc, test_incomplete_unicode_escape);
   tcase_add_loop_test(tc, test_missing_required_field, 0,
                       G_N_ELEMENTS(missing_required));
   tcase_add_loop_test(tc, test_wrong_field_type, 0, G_N_ELEMENTS(wrong_type));
