@@ -866,6 +866,38 @@ GST_START_TEST(test_invalid_utf8_in_string)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_lone_surrogate_escape)
+{
+  /* json-glib decodes a lone surrogate escape to bytes that are not UTF-8
+   * (these reached events and text buffers as they were), and after a
+   * high surrogate it swallows the next character, a closing quote
+   * included, so this turn_order escaped the range check and became -1
+   * (both found by fuzz-server-frame). */
+  expect_error(
+      R"({"type":"Turn","a":"\ud800"X","turn_order":99999999999999999999,"end_of_turn":false})",
+      "lone surrogate escape");
+  expect_error(R"({"type":"Error","error":"a\ud800b"})",
+               "lone surrogate escape");
+  expect_error(R"({"type":"Error","error":"a\udc00b"})",
+               "lone surrogate escape");
+  expect_error(R"({"type":"Error","error":"\ud800\u0041"})",
+               "lone surrogate escape");
+  expect_error(R"({"type":"Error","error":"\ud800\ud800"})",
+               "lone surrogate escape");
+  expect_error(
+      R"({"type":"Turn","turn_order":0,"end_of_turn":false,"words":[{"text":"x\ud800y","start":1,"end":2}]})",
+      "lone surrogate escape");
+  expect_error(R"({"error":"\ud800x"})", "lone surrogate escape");
+  expect_error(R"({"type\ud800echStarted","timestamp":0})",
+               "lone surrogate escape");
+  /* A pair is one character. */
+  ErrorEvent e = expect_event<ErrorEvent>(
+      R"({"type":"Error","error":"\uD83D\uDE00\udbff\udfff"})");
+  fail_unless_equals_string(e.error.c_str(),
+                            "\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf");
+}
+GST_END_TEST;
+
 GST_START_TEST(test_invalid_utf8_outside_string)
 {
   expect_error("{\"type\":\"Termination\"\x80}", "not valid UTF-8");
@@ -1061,6 +1093,7 @@ static Suite *protocol_suite(void)
   tcase_add_loop_test(tc, test_number_out_of_range, 0,
                       G_N_ELEMENTS(out_of_range));
   tcase_add_test(tc, test_invalid_utf8_in_string);
+  tcase_add_test(tc, test_lone_surrogate_escape);
   tcase_add_test(tc, test_invalid_utf8_outside_string);
   tcase_add_test(tc, test_embedded_nul_byte);
   tcase_add_test(tc, test_deep_nesting);

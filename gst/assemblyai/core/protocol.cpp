@@ -17,6 +17,9 @@
  *   is odd but harmless, and rejecting it would drop the whole Turn.
  * - A "\u0000" escape inside a string truncates that string at the NUL
  *   (json-glib hands out C strings); a raw NUL byte in the frame is an error.
+ * - A lone surrogate escape ("\ud800" without its pair) is an error:
+ *   json-glib would hand it out as invalid UTF-8, or swallow the character
+ *   after it (see lexical_guard).
  */
 #include "protocol.h"
 
@@ -38,6 +41,20 @@ namespace
  * frames nest at most ~5 levels (SpeakerRevision > revisions > [] > words >
  * word); LLMGatewayResponse "data" is free-form, hence the generous limit. */
 constexpr int kMaxDepth = 512;
+
+/* The code unit of the "\uXXXX" escape at @i, or -1 if there is none. */
+long unicode_escape(const char *data, size_t len, size_t i)
+{
+  if (i + 6 > len || data[i] != '\\' || data[i + 1] != 'u')
+    return -1;
+  long v = 0;
+  for (size_t k = i + 2; k < i + 6; k++) {
+    if (!g_ascii_isxdigit(data[k]))
+      return -1;
+    v = v * 16 + g_ascii_xdigit_value(data[k]);
+  }
+  return v;
+}
 
 /* json-glib 1.6.6 silently wraps integer literals beyond int64 (e.g.
  * 99999999999999999999 parses as -1, 9223372036854775808 as INT64_MIN), so
@@ -70,16 +87,25 @@ bool lexical_guard(const char *data, size_t len, std::string &err)
       i++;
       while (i < len && data[i] != '"') {
         if (data[i] == '\\' && i + 1 < len && data[i + 1] == 'u') {
-          /* json-glib takes "\ud" with fewer than four hex digits and
-           * swallows what follows, a closing quote included: the guard
-           * would lose track of where strings end. */
-          for (size_t k = i + 2; k < i + 6; k++) {
-            if (k >= len || !g_ascii_isxdigit(data[k])) {
-              err = "frame is not valid JSON (incomplete \\u escape)";
-              return false;
-            }
+          /* json-glib takes "\ud" with fewer than four hex digits, and a
+           * high surrogate without its low half, by swallowing what
+           * follows, a closing quote included: the guard would lose track
+           * of where strings end. */
+          const long cp = unicode_escape(data, len, i);
+          if (cp < 0) {
+            err = "frame is not valid JSON (incomplete \\u escape)";
+            return false;
           }
           i += 6;
+          const bool high = cp >= 0xD800 && cp <= 0xDBFF;
+          const long low = high ? unicode_escape(data, len, i) : -1;
+          if ((cp >= 0xD800 && cp <= 0xDFFF) &&
+              !(high && low >= 0xDC00 && low <= 0xDFFF)) {
+            err = "frame is not valid JSON (lone surrogate escape)";
+            return false;
+          }
+          if (high)
+            i += 6;
           continue;
         }
         i += (data[i] == '\\') ? 2 : 1;
