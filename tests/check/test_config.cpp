@@ -678,6 +678,30 @@ GST_START_TEST(test_url_invalid_base)
           .empty());
   fail_if(contains(err, "SECRET3") || contains(err, "PASS2"), "%s",
           err.c_str());
+  /* GLib percent-decodes the host and ends the userinfo at the first '@'
+   * (found by fuzz-config): the first base used to give
+   * "wss://evil.example/.assemblyai.com/v3/ws?...&token=..." (another host,
+   * with the token), the second a redacted "wss://ss@streaming..." (part
+   * of the password). */
+  const char *bad_hosts[] = {"wss://evil.example%2F.assemblyai.com/v3/ws",
+                             "wss://user:p@ss@streaming.assemblyai.com/v3/ws",
+                             "wss://h%3A1/v3/ws",
+                             "wss://h%40x/v3/ws",
+                             "wss://h%3Fa=1/v3/ws",
+                             "wss://h%25/v3/ws"};
+  for (const char *b : bad_hosts) {
+    err.clear();
+    fail_unless(aai::build_url(b, s, "TOKEN5", &err).empty(), "accepted '%s'",
+                b);
+    fail_unless(contains(err, "host"), "%s", err.c_str());
+    fail_if(contains(err, "TOKEN5") || contains(err, "ss@"), "%s", err.c_str());
+  }
+  /* Hosts GLib hands back as they were are still fine. */
+  fail_if(url_of(s, "", "wss://a-b.c_d~e/v3/ws").empty());
+  fail_if(url_of(s, "", "ws://10.0.0.1:8080/v3/ws").empty());
+  fail_unless(
+      g_str_has_prefix(url_of(s, "", "wss://h%2D1/x").c_str(), "wss://h-1/x?"));
+
   const char *secret_bases[] = {
       "wss://h/v3/ws?token=SECRET4&flag", "wss://h/v3/ws?token=SECRET4&a=%zz",
       "wss://u:SECRET4@h/v3/ws#x", "wss://h/v3/ws?token=SECRET4#frag"};
@@ -731,6 +755,8 @@ GST_START_TEST(test_redact_url_malformed)
       "wss://h/v3/ws?x=1#token=SECRET",
       "foo:token=SECRET",
       "wss://us:SECRET@h/",
+      "wss://us:x@SECRET@h/",
+      "wss://us:x@y@SECRET/",
       "wss://h/v3/ws?token=SECRET&token=SECRET",
       "ws s://h/?token=SECRET",
       "",
@@ -744,6 +770,10 @@ GST_START_TEST(test_redact_url_malformed)
       aai::redact_url("streaming.assemblyai.com/v3/ws?token=SECRET").c_str(),
       "<invalid url>");
   ASSERT_STR(aai::redact_url("foo:token=SECRET").c_str(), "<invalid url>");
+  /* A host GLib decodes to something that is not a host. */
+  ASSERT_STR(aai::redact_url("wss://us:x@SECRET@h/").c_str(), "<invalid url>");
+  ASSERT_STR(aai::redact_url("wss://evil.example%2F.h/v3/ws").c_str(),
+             "<invalid url>");
   /* A query that does not parse is hidden as a whole. */
   ASSERT_STR(aai::redact_url("wss://h/v3/ws?token=SECRET&flag"),
              "wss://h/v3/ws?***");

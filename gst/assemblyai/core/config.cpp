@@ -256,6 +256,21 @@ bool is_ws_scheme(const char *scheme)
                                g_ascii_strcasecmp(scheme, "wss") == 0);
 }
 
+/* A host as g_uri_parse() hands it out (percent-decoded, even with
+ * G_URI_FLAGS_ENCODED) that g_uri_join() writes back as the same host: an
+ * IP address or RFC 3986 reg-name characters. A decoded '/', ':', '@', '?'
+ * or '%' would make the joined URL point elsewhere, and GLib ends the
+ * userinfo at the first '@', so "user:p@ss@host" has the host "ss@host". */
+bool joinable_host(const char *host)
+{
+  if (std::strchr(host, '%') == nullptr && g_hostname_is_ip_address(host))
+    return true;
+  for (const char *p = host; *p != '\0'; p++)
+    if (!g_ascii_isalnum(*p) && std::strchr("-._~!$&'()*+,;=", *p) == nullptr)
+      return false;
+  return true;
+}
+
 /* RFC 9110 token characters: what an HTTP header name may contain. */
 bool is_header_name(const std::string &n)
 {
@@ -561,6 +576,10 @@ std::string build_url(const std::string &base,
   const char *host = g_uri_get_host(uri.get());
   if (host == nullptr || *host == '\0')
     return fail("url '" + shown + "' has no host");
+  if (!joinable_host(host))
+    return fail("url '" + shown +
+                "' has a host with characters a host cannot hold (an '@' "
+                "in a password must be written as %40)");
   if (g_uri_get_fragment(uri.get()) != nullptr)
     return fail("url '" + shown +
                 "' must not have a #fragment (WebSocket URLs cannot)");
@@ -610,6 +629,8 @@ std::string redact_url(const std::string &url)
    * "foo:token=x" is all path), so nothing of it is shown. */
   const char *host = g_uri_get_host(uri.get());
   if (host == nullptr)
+    return kInvalidUrl;
+  if (!joinable_host(host))
     return kInvalidUrl;
 
   Params params;
