@@ -1335,6 +1335,32 @@ GST_START_TEST(test_update_each_mutable_field)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_update_tiny_doubles)
+{
+  /* json-glib's generator wrote these as 2e-12.0 and 1e-08.0, which is not
+   * JSON (found by fuzz-config): the service would close the session. */
+  Settings a, b;
+  b.end_of_turn_confidence_threshold = 2e-12;
+  b.vad_threshold = 1e-8;
+  JsonParser *parser = json_parser_new();
+  auto msg = aai::update_configuration_message(a, b);
+  JsonObject *o = parse_update(parser, msg, 2);
+  fail_unless(json_object_get_double_member(
+                  o, "end_of_turn_confidence_threshold") == 2e-12);
+  fail_unless(json_object_get_double_member(o, "vad_threshold") == 1e-8);
+  ASSERT_STR(*msg,
+             "{\"type\":\"UpdateConfiguration\","
+             "\"end_of_turn_confidence_threshold\":2e-12,"
+             "\"vad_threshold\":1e-08}");
+  /* The shortest exact form, as in the URL. */
+  b = a;
+  b.vad_threshold = 0.7;
+  ASSERT_STR(*aai::update_configuration_message(a, b),
+             "{\"type\":\"UpdateConfiguration\",\"vad_threshold\":0.7}");
+  g_object_unref(parser);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_update_several_fields)
 {
   Settings a;
@@ -1551,6 +1577,7 @@ static Suite *config_suite(void)
   tcase_add_test(diff, test_applied_settings);
   tcase_add_test(diff, test_immutable_changes_ignores_mutable);
   tcase_add_test(diff, test_update_each_mutable_field);
+  tcase_add_test(diff, test_update_tiny_doubles);
   tcase_add_test(diff, test_update_several_fields);
   tcase_add_test(diff, test_update_nothing_changed);
   tcase_add_test(diff, test_update_keyterms_cleared);
