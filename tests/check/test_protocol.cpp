@@ -898,6 +898,22 @@ GST_START_TEST(test_lone_surrogate_escape)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_json_error_text_is_utf8)
+{
+  /* json-glib's message quotes the unexpected string cut after 37 bytes,
+   * here inside the two bytes of "í" (found by fuzz-server-frame). */
+  const std::string frame =
+      "{\"a\":\"" + std::string(36, 'x') + "\xc3\xad\xc3\xad\" \"b\"}";
+  ParseResult r = parse(frame);
+  fail_if(r.event.has_value());
+  fail_unless(r.error.find("not valid JSON") != std::string::npos, "%s",
+              r.error.c_str());
+  fail_unless(g_utf8_validate(r.error.data(),
+                              static_cast<gssize>(r.error.size()), nullptr),
+              "error text is not UTF-8: %s", r.error.c_str());
+}
+GST_END_TEST;
+
 GST_START_TEST(test_invalid_utf8_outside_string)
 {
   expect_error("{\"type\":\"Termination\"\x80}", "not valid UTF-8");
@@ -1094,6 +1110,7 @@ static Suite *protocol_suite(void)
                       G_N_ELEMENTS(out_of_range));
   tcase_add_test(tc, test_invalid_utf8_in_string);
   tcase_add_test(tc, test_lone_surrogate_escape);
+  tcase_add_test(tc, test_json_error_text_is_utf8);
   tcase_add_test(tc, test_invalid_utf8_outside_string);
   tcase_add_test(tc, test_embedded_nul_byte);
   tcase_add_test(tc, test_deep_nesting);

@@ -582,8 +582,12 @@ ParseResult parse_server_frame(const char *data, size_t len)
   ParseResult res;
   if (!json_parser_load_from_data(parser, data, static_cast<gssize>(len),
                                   &gerr)) {
-    res.error = std::string("frame is not valid JSON: ") +
-                (gerr != nullptr ? gerr->message : "unknown error");
+    /* json-glib quotes the offending token cut at a byte count, possibly
+     * inside a UTF-8 sequence; the error ends up in a GStreamer message. */
+    gchar *msg = g_utf8_make_valid(
+        gerr != nullptr ? gerr->message : "unknown error", -1);
+    res.error = std::string("frame is not valid JSON: ") + msg;
+    g_free(msg);
     g_clear_error(&gerr);
   } else {
     JsonNode *root = json_parser_get_root(parser);
