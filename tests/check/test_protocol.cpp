@@ -898,6 +898,23 @@ GST_START_TEST(test_lone_surrogate_escape)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_non_json_escape)
+{
+  /* GScanner decodes \NNN octal escapes to any byte: "\214" made the
+   * type string invalid UTF-8 (found by fuzz-server-frame); \101 was "A",
+   * \q "q", \x41 "x41". */
+  expect_error(R"({"type":"Error","error":"a\214b"})", "invalid escape");
+  expect_error(R"({"type":"Error","error":"\101"})", "invalid escape");
+  expect_error(R"({"type":"Error","error":"\q"})", "invalid escape");
+  expect_error(R"({"type":"Error","error":"\x41"})", "invalid escape");
+  expect_error(R"({"type":"Error","error":"\'"})", "invalid escape");
+  /* JSON's own escapes are all fine. */
+  ErrorEvent e = expect_event<ErrorEvent>(
+      R"({"type":"Error","error":"\"\\\/\b\f\n\r\t\u0041"})");
+  fail_unless_equals_string(e.error.c_str(), "\"\\/\b\f\n\r\tA");
+}
+GST_END_TEST;
+
 GST_START_TEST(test_json_error_text_is_utf8)
 {
   /* json-glib's message quotes the unexpected string cut after 37 bytes,
@@ -1110,6 +1127,7 @@ static Suite *protocol_suite(void)
                       G_N_ELEMENTS(out_of_range));
   tcase_add_test(tc, test_invalid_utf8_in_string);
   tcase_add_test(tc, test_lone_surrogate_escape);
+  tcase_add_test(tc, test_non_json_escape);
   tcase_add_test(tc, test_json_error_text_is_utf8);
   tcase_add_test(tc, test_invalid_utf8_outside_string);
   tcase_add_test(tc, test_embedded_nul_byte);

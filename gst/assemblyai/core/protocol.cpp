@@ -108,6 +108,13 @@ bool lexical_guard(const char *data, size_t len, std::string &err)
             i += 6;
           continue;
         }
+        if (data[i] == '\\' && i + 1 < len &&
+            std::strchr("\"\\/bfnrt", data[i + 1]) == nullptr) {
+          /* Only JSON's escapes: GScanner also decodes \NNN octal escapes,
+           * to any byte (not UTF-8), and takes \q as q. */
+          err = "frame is not valid JSON (invalid escape in a string)";
+          return false;
+        }
         i += (data[i] == '\\') ? 2 : 1;
       }
       i++;
