@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian packages gst-assemblyai needs (only those missing, so a
 # second run is fast), the JavaScript SDK used by the interop test, and
-# configures and builds the default and AddressSanitizer build trees.
+# configures and builds the default, AddressSanitizer and fuzzing build trees.
 #
-#   scripts/setup.sh            install + build build/ (and build-asan/ with --asan)
-#   scripts/setup.sh --asan     also build the ASan tree
+#   scripts/setup.sh            install + build build/
+#   scripts/setup.sh --asan     also build the ASan tree build-asan/
+#   scripts/setup.sh --fuzz     also build the libFuzzer targets in build-fuzz/
+#                               (clang, ASan + UBSan; fuzz/README.md)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 want_asan=0
+want_fuzz=0
 for a in "$@"; do
   case "$a" in
     --asan) want_asan=1 ;;
+    --fuzz) want_fuzz=1 ;;
     *) echo "setup.sh: unknown option $a" >&2; exit 2 ;;
   esac
 done
@@ -25,6 +29,11 @@ packages=(
   gstreamer1.0-plugins-bad gstreamer1.0-x
   valgrind espeak-ng sox openssl nodejs npm
 )
+# The fuzz targets need clang and its libFuzzer runtime (libclang_rt.fuzzer
+# and <fuzzer/FuzzedDataProvider.h>, in libclang-rt-14-dev on Debian 12).
+if [ "$want_fuzz" -eq 1 ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
@@ -63,4 +72,14 @@ configure() {
 configure build
 if [ "$want_asan" -eq 1 ]; then
   configure build-asan -Db_sanitize=address -Dbench=disabled -Dexamples=disabled
+fi
+if [ "$want_fuzz" -eq 1 ]; then
+  # b_lundef=false: clang leaves the sanitizer runtime out of shared
+  # libraries (the plugin), which would fail -Wl,--no-undefined.
+  (
+    export CC=clang CXX=clang++
+    configure build-fuzz -Dfuzzing=enabled -Dtests=disabled \
+      -Db_sanitize=address,undefined -Db_lundef=false \
+      -Dexamples=disabled -Dbench=disabled -Ddoc=disabled -Demulator=disabled
+  )
 fi

@@ -1,39 +1,53 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: the default build (gst-check with the leaks
-# tracer) and the AddressSanitizer build. Ends with "N passed, N failed",
-# counting every gst-check test case (and every non-check test) of both runs.
+# tracer), the AddressSanitizer build and a short run of each libFuzzer
+# target (build-fuzz, suite "fuzz", ~20 s each). Ends with "N passed, N
+# failed", counting every gst-check test case (and every other test, a fuzz
+# run included) of all runs.
 #
 #   scripts/test.sh                 everything (what .ci/run calls)
-#   scripts/test.sh --no-asan       default build only (quicker while developing)
+#   scripts/test.sh --no-asan       without the ASan build (quicker while developing)
+#   scripts/test.sh --no-fuzz       without the fuzz runs
 #   scripts/test.sh -- ARGS         extra arguments for meson test (e.g. a suite name)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 asan=1
+fuzz=1
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-asan) asan=0 ;;
+    --no-fuzz) fuzz=0 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "test.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 
-if [ "$asan" -eq 1 ]; then
-  scripts/setup.sh --asan || { echo "0 passed, 1 failed"; exit 1; }
-else
-  scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
-fi
+setup_args=()
+[ "$asan" -eq 1 ] && setup_args+=(--asan)
+[ "$fuzz" -eq 1 ] && setup_args+=(--fuzz)
+scripts/setup.sh "${setup_args[@]}" || { echo "0 passed, 1 failed"; exit 1; }
 
 dirs=(build)
 [ "$asan" -eq 1 ] && dirs+=(build-asan)
+[ "$fuzz" -eq 1 ] && dirs+=(build-fuzz)
 rc=0
+counted=()
 for d in "${dirs[@]}"; do
   echo "=== meson test -C $d ==="
+  # A log left from an earlier run must not be counted again.
+  rm -f "$d/meson-logs/testlog.json"
   # -v so the gst-check summary lines reach the output (meson hides them otherwise).
   meson test -C "$d" --print-errorlogs -v "${extra[@]}" >"$d/test-output.txt" 2>&1 || rc=1
+  # A dir none of whose tests the extra arguments select is not counted
+  # (e.g. build-fuzz for "-- protocol").
+  if [ -f "$d/meson-logs/testlog.json" ] ||
+     ! grep -q "No suitable tests defined" "$d/test-output.txt"; then
+    counted+=("$d")
+  fi
   grep -E "^ *[0-9]+/[0-9]+ |Checks: |^(Ok|Fail|Expected|Unexpected|Skipped|Timeout):" \
     "$d/test-output.txt" || true
   if [ $rc -ne 0 ]; then
@@ -43,7 +57,7 @@ for d in "${dirs[@]}"; do
   fi
 done
 
-python3 scripts/count-results.py "${dirs[@]}"
+python3 scripts/count-results.py "${counted[@]}"
 status=$?
 [ $rc -ne 0 ] && status=1
 exit $status

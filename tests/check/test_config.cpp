@@ -678,6 +678,30 @@ GST_START_TEST(test_url_invalid_base)
           .empty());
   fail_if(contains(err, "SECRET3") || contains(err, "PASS2"), "%s",
           err.c_str());
+  /* GLib percent-decodes the host and ends the userinfo at the first '@'
+   * (found by fuzz-config): the first base used to give
+   * "wss://evil.example/.assemblyai.com/v3/ws?...&token=..." (another host,
+   * with the token), the second a redacted "wss://ss@streaming..." (part
+   * of the password). */
+  const char *bad_hosts[] = {"wss://evil.example%2F.assemblyai.com/v3/ws",
+                             "wss://user:p@ss@streaming.assemblyai.com/v3/ws",
+                             "wss://h%3A1/v3/ws",
+                             "wss://h%40x/v3/ws",
+                             "wss://h%3Fa=1/v3/ws",
+                             "wss://h%25/v3/ws"};
+  for (const char *b : bad_hosts) {
+    err.clear();
+    fail_unless(aai::build_url(b, s, "TOKEN5", &err).empty(), "accepted '%s'",
+                b);
+    fail_unless(contains(err, "host"), "%s", err.c_str());
+    fail_if(contains(err, "TOKEN5") || contains(err, "ss@"), "%s", err.c_str());
+  }
+  /* Hosts GLib hands back as they were are still fine. */
+  fail_if(url_of(s, "", "wss://a-b.c_d~e/v3/ws").empty());
+  fail_if(url_of(s, "", "ws://10.0.0.1:8080/v3/ws").empty());
+  fail_unless(
+      g_str_has_prefix(url_of(s, "", "wss://h%2D1/x").c_str(), "wss://h-1/x?"));
+
   const char *secret_bases[] = {
       "wss://h/v3/ws?token=SECRET4&flag", "wss://h/v3/ws?token=SECRET4&a=%zz",
       "wss://u:SECRET4@h/v3/ws#x", "wss://h/v3/ws?token=SECRET4#frag"};
@@ -731,6 +755,8 @@ GST_START_TEST(test_redact_url_malformed)
       "wss://h/v3/ws?x=1#token=SECRET",
       "foo:token=SECRET",
       "wss://us:SECRET@h/",
+      "wss://us:x@SECRET@h/",
+      "wss://us:x@y@SECRET/",
       "wss://h/v3/ws?token=SECRET&token=SECRET",
       "ws s://h/?token=SECRET",
       "",
@@ -744,6 +770,10 @@ GST_START_TEST(test_redact_url_malformed)
       aai::redact_url("streaming.assemblyai.com/v3/ws?token=SECRET").c_str(),
       "<invalid url>");
   ASSERT_STR(aai::redact_url("foo:token=SECRET").c_str(), "<invalid url>");
+  /* A host GLib decodes to something that is not a host. */
+  ASSERT_STR(aai::redact_url("wss://us:x@SECRET@h/").c_str(), "<invalid url>");
+  ASSERT_STR(aai::redact_url("wss://evil.example%2F.h/v3/ws").c_str(),
+             "<invalid url>");
   /* A query that does not parse is hidden as a whole. */
   ASSERT_STR(aai::redact_url("wss://h/v3/ws?token=SECRET&flag"),
              "wss://h/v3/ws?***");
@@ -1305,6 +1335,32 @@ GST_START_TEST(test_update_each_mutable_field)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_update_tiny_doubles)
+{
+  /* json-glib's generator wrote these as 2e-12.0 and 1e-08.0, which is not
+   * JSON (found by fuzz-config): the service would close the session. */
+  Settings a, b;
+  b.end_of_turn_confidence_threshold = 2e-12;
+  b.vad_threshold = 1e-8;
+  JsonParser *parser = json_parser_new();
+  auto msg = aai::update_configuration_message(a, b);
+  JsonObject *o = parse_update(parser, msg, 2);
+  fail_unless(json_object_get_double_member(
+                  o, "end_of_turn_confidence_threshold") == 2e-12);
+  fail_unless(json_object_get_double_member(o, "vad_threshold") == 1e-8);
+  ASSERT_STR(*msg,
+             "{\"type\":\"UpdateConfiguration\","
+             "\"end_of_turn_confidence_threshold\":2e-12,"
+             "\"vad_threshold\":1e-08}");
+  /* The shortest exact form, as in the URL. */
+  b = a;
+  b.vad_threshold = 0.7;
+  ASSERT_STR(*aai::update_configuration_message(a, b),
+             "{\"type\":\"UpdateConfiguration\",\"vad_threshold\":0.7}");
+  g_object_unref(parser);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_update_several_fields)
 {
   Settings a;
@@ -1521,6 +1577,7 @@ static Suite *config_suite(void)
   tcase_add_test(diff, test_applied_settings);
   tcase_add_test(diff, test_immutable_changes_ignores_mutable);
   tcase_add_test(diff, test_update_each_mutable_field);
+  tcase_add_test(diff, test_update_tiny_doubles);
   tcase_add_test(diff, test_update_several_fields);
   tcase_add_test(diff, test_update_nothing_changed);
   tcase_add_test(diff, test_update_keyterms_cleared);

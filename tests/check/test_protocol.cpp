@@ -607,6 +607,72 @@ GST_START_TEST(test_non_json_syntax)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_non_json_numbers)
+{
+  /* GScanner reads these with another value (found by fuzz-server-frame):
+   * 010 was accepted as 8, 0b11 as 3, $10 as 16, and $ff... wrapped past
+   * 64 bits (to -1) without the range check seeing a number at all. */
+  expect_error(R"({"type":"Turn","turn_order":010,"end_of_turn":false})",
+               "not valid JSON");
+  expect_error(R"({"type":"Error","error":"x","error_code":0777})",
+               "not valid JSON");
+  expect_error(R"({"type":"Error","error":"x","error_code":0b11})",
+               "not valid JSON");
+  expect_error(R"({"type":"Turn","turn_order":$10,"end_of_turn":false})",
+               "not valid JSON");
+  expect_error(
+      R"({"type":"Turn","turn_order":$ffffffffffffffffffff,"end_of_turn":false})",
+      "not valid JSON");
+  expect_error(
+      R"({"type":"Turn","turn_order":-$8000000000000001,"end_of_turn":false})",
+      "not valid JSON");
+  /* Not JSON either, even where the value would be the same. */
+  expect_error(R"({"type":"SpeechStarted","timestamp":1,"confidence":.5})",
+               "not valid JSON");
+  expect_error(R"({"type":"SpeechStarted","timestamp":1,"confidence":5.})",
+               "not valid JSON");
+  expect_error(R"({"type":"SpeechStarted","timestamp":1,"confidence":1e})",
+               "not valid JSON");
+  expect_error(R"({"type":"SpeechStarted","timestamp":1,"confidence":1.2.3})",
+               "not valid JSON");
+  expect_error(R"({"type":"SpeechStarted","timestamp":-,"confidence":1})",
+               "not valid JSON");
+
+  /* Every form of JSON's grammar still parses. */
+  SpeechStartedEvent s = expect_event<SpeechStartedEvent>(
+      R"({"type":"SpeechStarted","timestamp":0,"confidence":-0.5e-3})");
+  fail_unless(s.confidence && *s.confidence == -0.0005);
+  s = expect_event<SpeechStartedEvent>(
+      R"({"type":"SpeechStarted","timestamp":10,"confidence":1E+0})");
+  fail_unless(s.confidence && *s.confidence == 1.0);
+  s = expect_event<SpeechStartedEvent>(
+      R"({"type":"SpeechStarted","timestamp":0,"confidence":0.0})");
+  fail_unless_equals_int64(s.timestamp_ms, 0);
+  TurnEvent t = expect_event<TurnEvent>(
+      R"({"type":"Turn","turn_order":-0,"end_of_turn":false})");
+  fail_unless_equals_int64(t.turn_order, 0);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_incomplete_unicode_escape)
+{
+  /* json-glib takes "\ud" with fewer than four hex digits and swallows
+   * the quote after it, so it and the lexical guard disagreed on where
+   * strings end: this turn_order reached json-glib unchecked and became -1
+   * (found by fuzz-server-frame). */
+  expect_error(
+      R"({"type":"Turn","a":"\ud"X","turn_order":99999999999999999999,"end_of_turn":false})",
+      "incomplete \\u escape");
+  expect_error(R"({"error":"\u4"x"})", "incomplete \\u escape");
+  expect_error(R"({"type":"Error","error":"\uzzzz"})", "incomplete \\u escape");
+  expect_error(R"({"type":"Error","error":"\u00e"})", "not valid JSON");
+  /* Complete escapes, a surrogate pair included, are fine. */
+  ErrorEvent e = expect_event<ErrorEvent>(
+      R"({"type":"Error","error":"\u00e9\ud83d\ude00\\u"})");
+  fail_unless_equals_string(e.error.c_str(), "\xc3\xa9\xf0\x9f\x98\x80\\u");
+}
+GST_END_TEST;
+
 /* ---- Malformed frames: required members (one loop iteration each) ---- */
 
 struct BadFrame {
@@ -800,6 +866,71 @@ GST_START_TEST(test_invalid_utf8_in_string)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_lone_surrogate_escape)
+{
+  /* json-glib decodes a lone surrogate escape to bytes that are not UTF-8
+   * (these reached events and text buffers as they were), and after a
+   * high surrogate it swallows the next character, a closing quote
+   * included, so this turn_order escaped the range check and became -1
+   * (both found by fuzz-server-frame). */
+  expect_error(
+      R"({"type":"Turn","a":"\ud800"X","turn_order":99999999999999999999,"end_of_turn":false})",
+      "lone surrogate escape");
+  expect_error(R"({"type":"Error","error":"a\ud800b"})",
+               "lone surrogate escape");
+  expect_error(R"({"type":"Error","error":"a\udc00b"})",
+               "lone surrogate escape");
+  expect_error(R"({"type":"Error","error":"\ud800\u0041"})",
+               "lone surrogate escape");
+  expect_error(R"({"type":"Error","error":"\ud800\ud800"})",
+               "lone surrogate escape");
+  expect_error(
+      R"({"type":"Turn","turn_order":0,"end_of_turn":false,"words":[{"text":"x\ud800y","start":1,"end":2}]})",
+      "lone surrogate escape");
+  expect_error(R"({"error":"\ud800x"})", "lone surrogate escape");
+  expect_error(R"({"type\ud800echStarted","timestamp":0})",
+               "lone surrogate escape");
+  /* A pair is one character. */
+  ErrorEvent e = expect_event<ErrorEvent>(
+      R"({"type":"Error","error":"\uD83D\uDE00\udbff\udfff"})");
+  fail_unless_equals_string(e.error.c_str(),
+                            "\xf0\x9f\x98\x80\xf4\x8f\xbf\xbf");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_non_json_escape)
+{
+  /* GScanner decodes \NNN octal escapes to any byte: "\214" made the
+   * type string invalid UTF-8 (found by fuzz-server-frame); \101 was "A",
+   * \q "q", \x41 "x41". */
+  expect_error(R"({"type":"Error","error":"a\214b"})", "invalid escape");
+  expect_error(R"({"type":"Error","error":"\101"})", "invalid escape");
+  expect_error(R"({"type":"Error","error":"\q"})", "invalid escape");
+  expect_error(R"({"type":"Error","error":"\x41"})", "invalid escape");
+  expect_error(R"({"type":"Error","error":"\'"})", "invalid escape");
+  /* JSON's own escapes are all fine. */
+  ErrorEvent e = expect_event<ErrorEvent>(
+      R"({"type":"Error","error":"\"\\\/\b\f\n\r\t\u0041"})");
+  fail_unless_equals_string(e.error.c_str(), "\"\\/\b\f\n\r\tA");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_json_error_text_is_utf8)
+{
+  /* json-glib's message quotes the unexpected string cut after 37 bytes,
+   * here inside the two bytes of "í" (found by fuzz-server-frame). */
+  const std::string frame =
+      "{\"a\":\"" + std::string(36, 'x') + "\xc3\xad\xc3\xad\" \"b\"}";
+  ParseResult r = parse(frame);
+  fail_if(r.event.has_value());
+  fail_unless(r.error.find("not valid JSON") != std::string::npos, "%s",
+              r.error.c_str());
+  fail_unless(g_utf8_validate(r.error.data(),
+                              static_cast<gssize>(r.error.size()), nullptr),
+              "error text is not UTF-8: %s", r.error.c_str());
+}
+GST_END_TEST;
+
 GST_START_TEST(test_invalid_utf8_outside_string)
 {
   expect_error("{\"type\":\"Termination\"\x80}", "not valid UTF-8");
@@ -987,12 +1118,17 @@ static Suite *protocol_suite(void)
   tcase_add_test(tc, test_legacy_error_not_a_string);
   tcase_add_test(tc, test_trailing_data);
   tcase_add_test(tc, test_non_json_syntax);
+  tcase_add_test(tc, test_non_json_numbers);
+  tcase_add_test(tc, test_incomplete_unicode_escape);
   tcase_add_loop_test(tc, test_missing_required_field, 0,
                       G_N_ELEMENTS(missing_required));
   tcase_add_loop_test(tc, test_wrong_field_type, 0, G_N_ELEMENTS(wrong_type));
   tcase_add_loop_test(tc, test_number_out_of_range, 0,
                       G_N_ELEMENTS(out_of_range));
   tcase_add_test(tc, test_invalid_utf8_in_string);
+  tcase_add_test(tc, test_lone_surrogate_escape);
+  tcase_add_test(tc, test_non_json_escape);
+  tcase_add_test(tc, test_json_error_text_is_utf8);
   tcase_add_test(tc, test_invalid_utf8_outside_string);
   tcase_add_test(tc, test_embedded_nul_byte);
   tcase_add_test(tc, test_deep_nesting);

@@ -120,7 +120,8 @@ const char *bool_str(bool b)
   return b ? "true" : "false";
 }
 
-/* keyterms_prompt travels as one JSON array string (protocol §3.1). */
+/* keyterms_prompt travels as one JSON array string (protocol §3.1), and as
+ * an array in UpdateConfiguration. */
 std::string json_string_array(const std::vector<std::string> &items)
 {
   GObj<JsonBuilder> b(json_builder_new());
@@ -133,6 +134,15 @@ std::string json_string_array(const std::vector<std::string> &items)
   json_generator_set_root(gen.get(), root);
   json_node_unref(root);
   GStr text(json_generator_to_data(gen.get(), nullptr));
+  return text.get();
+}
+
+/* One JSON string literal, quoted and escaped by json-glib. */
+std::string json_string(const std::string &s)
+{
+  JsonNode *n = json_node_init_string(json_node_alloc(), s.c_str());
+  GStr text(json_to_string(n, FALSE));
+  json_node_unref(n);
   return text.get();
 }
 
@@ -254,6 +264,21 @@ bool is_ws_scheme(const char *scheme)
 {
   return scheme != nullptr && (g_ascii_strcasecmp(scheme, "ws") == 0 ||
                                g_ascii_strcasecmp(scheme, "wss") == 0);
+}
+
+/* A host as g_uri_parse() hands it out (percent-decoded, even with
+ * G_URI_FLAGS_ENCODED) that g_uri_join() writes back as the same host: an
+ * IP address or RFC 3986 reg-name characters. A decoded '/', ':', '@', '?'
+ * or '%' would make the joined URL point elsewhere, and GLib ends the
+ * userinfo at the first '@', so "user:p@ss@host" has the host "ss@host". */
+bool joinable_host(const char *host)
+{
+  if (std::strchr(host, '%') == nullptr && g_hostname_is_ip_address(host))
+    return true;
+  for (const char *p = host; *p != '\0'; p++)
+    if (!g_ascii_isalnum(*p) && std::strchr("-._~!$&'()*+,;=", *p) == nullptr)
+      return false;
+  return true;
 }
 
 /* RFC 9110 token characters: what an HTTP header name may contain. */
@@ -561,6 +586,10 @@ std::string build_url(const std::string &base,
   const char *host = g_uri_get_host(uri.get());
   if (host == nullptr || *host == '\0')
     return fail("url '" + shown + "' has no host");
+  if (!joinable_host(host))
+    return fail("url '" + shown +
+                "' has a host with characters a host cannot hold (an '@' "
+                "in a password must be written as %40)");
   if (g_uri_get_fragment(uri.get()) != nullptr)
     return fail("url '" + shown +
                 "' must not have a #fragment (WebSocket URLs cannot)");
@@ -610,6 +639,8 @@ std::string redact_url(const std::string &url)
    * "foo:token=x" is all path), so nothing of it is shown. */
   const char *host = g_uri_get_host(uri.get());
   if (host == nullptr)
+    return kInvalidUrl;
+  if (!joinable_host(host))
     return kInvalidUrl;
 
   Params params;
@@ -686,36 +717,34 @@ Settings applied_settings(const Settings &running, const Settings &wanted)
 std::optional<std::string> update_configuration_message(const Settings &old_s,
                                                         const Settings &new_s)
 {
-  GObj<JsonBuilder> b(json_builder_new());
-  json_builder_begin_object(b.get());
-  json_builder_set_member_name(b.get(), "type");
-  json_builder_add_string_value(b.get(), "UpdateConfiguration");
-  bool any = false;
-
+  /* Assembled here rather than by JsonGenerator: json-glib 1.6 writes some
+   * doubles as invalid JSON (1e-08 as "1e-08.0"). Strings and the keyterms
+   * list are still quoted by json-glib. */
+  std::string fields;
+  auto add = [&](const char *name, const std::string &json_value) {
+    fields += ",\"";
+    fields += name;
+    fields += "\":";
+    fields += json_value;
+  };
   auto add_double = [&](const char *name, const std::optional<double> &o,
                         const std::optional<double> &n) {
     /* A non-finite number has no JSON form; validate() rejects it. */
     if (same_double(o, n) || !n || !std::isfinite(*n))
       return;
-    json_builder_set_member_name(b.get(), name);
-    json_builder_add_double_value(b.get(), *n);
-    any = true;
+    add(name, format_double(*n));
   };
   auto add_int = [&](const char *name, const std::optional<int> &o,
                      const std::optional<int> &n) {
     if (o == n || !n)
       return;
-    json_builder_set_member_name(b.get(), name);
-    json_builder_add_int_value(b.get(), *n);
-    any = true;
+    add(name, std::to_string(*n));
   };
   auto add_bool = [&](const char *name, const std::optional<bool> &o,
                       const std::optional<bool> &n) {
     if (o == n || !n)
       return;
-    json_builder_set_member_name(b.get(), name);
-    json_builder_add_boolean_value(b.get(), *n);
-    any = true;
+    add(name, bool_str(*n));
   };
 
   add_double("end_of_turn_confidence_threshold",
@@ -724,33 +753,18 @@ std::optional<std::string> update_configuration_message(const Settings &old_s,
   add_int("min_turn_silence", old_s.min_turn_silence, new_s.min_turn_silence);
   add_int("max_turn_silence", old_s.max_turn_silence, new_s.max_turn_silence);
   add_double("vad_threshold", old_s.vad_threshold, new_s.vad_threshold);
-  if (old_s.keyterms_prompt != new_s.keyterms_prompt) {
-    /* The list is replaced as a whole; unsetting it sends [] (clears). */
-    json_builder_set_member_name(b.get(), "keyterms_prompt");
-    json_builder_begin_array(b.get());
-    if (new_s.keyterms_prompt)
-      for (const auto &t : *new_s.keyterms_prompt)
-        json_builder_add_string_value(b.get(), t.c_str());
-    json_builder_end_array(b.get());
-    any = true;
-  }
-  if (old_s.prompt != new_s.prompt && new_s.prompt) {
-    json_builder_set_member_name(b.get(), "prompt");
-    json_builder_add_string_value(b.get(), new_s.prompt->c_str());
-    any = true;
-  }
+  /* The list is replaced as a whole; unsetting it sends [] (clears). */
+  if (old_s.keyterms_prompt != new_s.keyterms_prompt)
+    add("keyterms_prompt", json_string_array(new_s.keyterms_prompt.value_or(
+                               std::vector<std::string>())));
+  if (old_s.prompt != new_s.prompt && new_s.prompt)
+    add("prompt", json_string(*new_s.prompt));
   add_bool("format_turns", old_s.format_turns, new_s.format_turns);
   add_bool("filter_profanity", old_s.filter_profanity, new_s.filter_profanity);
-  json_builder_end_object(b.get());
 
-  if (!any)
+  if (fields.empty())
     return std::nullopt;
-  JsonNode *root = json_builder_get_root(b.get());
-  GObj<JsonGenerator> gen(json_generator_new());
-  json_generator_set_root(gen.get(), root);
-  json_node_unref(root);
-  GStr text(json_generator_to_data(gen.get(), nullptr));
-  return std::string(text.get());
+  return "{\"type\":\"UpdateConfiguration\"" + fields + "}";
 }
 
 }  // namespace aai

@@ -91,9 +91,11 @@ enum class AuthMode {
  * their order), token.
  *
  * Returns "" and sets @error (may be NULL) if @base is not an absolute
- * ws:// or wss:// URL with a host and without a fragment, if its query is
- * malformed, or if validate(@s) fails (then @error is that message). Error
- * messages show @base only in redacted form. */
+ * ws:// or wss:// URL with a valid host (not one that GLib decodes to '/',
+ * ':', '@'..., as from "%2F" or an unescaped '@' in a password) and
+ * without a fragment, if its query is malformed, or if validate(@s) fails
+ * (then @error is that message). Error messages show @base only in
+ * redacted form. */
 std::string build_url(const std::string &base,
                       const Settings &s,
                       const std::string &query_token,
@@ -104,8 +106,8 @@ std::string build_url(const std::string &base,
  * percent-decoding, with '&' or ';' as separators) are replaced by "***",
  * and any userinfo (user:password@) and #fragment are removed; a query
  * that does not parse is shown as "?***". Returns
- * "<invalid url>" for anything that does not parse as a URL with a host,
- * so a secret is never echoed back. */
+ * "<invalid url>" for anything that does not parse as a URL with a valid
+ * host (as for build_url), so a secret is never echoed back. */
 std::string redact_url(const std::string &url);
 
 /* Names (wire names) of the parameters that differ between @a and @b and

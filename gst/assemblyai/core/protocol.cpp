@@ -17,6 +17,9 @@
  *   is odd but harmless, and rejecting it would drop the whole Turn.
  * - A "\u0000" escape inside a string truncates that string at the NUL
  *   (json-glib hands out C strings); a raw NUL byte in the frame is an error.
+ * - A lone surrogate escape ("\ud800" without its pair) is an error:
+ *   json-glib would hand it out as invalid UTF-8, or swallow the character
+ *   after it (see lexical_guard).
  */
 #include "protocol.h"
 
@@ -39,14 +42,30 @@ namespace
  * word); LLMGatewayResponse "data" is free-form, hence the generous limit. */
 constexpr int kMaxDepth = 512;
 
+/* The code unit of the "\uXXXX" escape at @i, or -1 if there is none. */
+long unicode_escape(const char *data, size_t len, size_t i)
+{
+  if (i + 6 > len || data[i] != '\\' || data[i + 1] != 'u')
+    return -1;
+  long v = 0;
+  for (size_t k = i + 2; k < i + 6; k++) {
+    if (!g_ascii_isxdigit(data[k]))
+      return -1;
+    v = v * 16 + g_ascii_xdigit_value(data[k]);
+  }
+  return v;
+}
+
 /* json-glib 1.6.6 silently wraps integer literals beyond int64 (e.g.
  * 99999999999999999999 parses as -1, 9223372036854775808 as INT64_MIN), so
  * the value it returns cannot tell us the literal was out of range. It also
  * accepts non-JSON syntax from GScanner (comments, single-quoted strings,
- * hex numbers) that would hide such literals or brackets from us. This pass
- * over the raw text rejects those cases and over-deep nesting before
- * json-glib sees the frame. It is a guard, not a parser: everything else
- * (syntax errors, truncation, value types) is left to json-glib. */
+ * hex numbers) that would hide such literals or brackets from us, and reads
+ * some numbers with another value (010 is octal 8). This pass over the raw
+ * text rejects those cases, any number outside JSON's grammar and over-deep
+ * nesting before json-glib sees the frame. It is a guard, not a parser:
+ * everything else (syntax errors, truncation, value types) is left to
+ * json-glib. */
 bool lexical_guard(const char *data, size_t len, std::string &err)
 {
   int depth = 0;
@@ -66,8 +85,38 @@ bool lexical_guard(const char *data, size_t len, std::string &err)
       /* Skip the string; a backslash escapes the next byte. An unterminated
        * string runs to the end and json-glib reports it. */
       i++;
-      while (i < len && data[i] != '"')
+      while (i < len && data[i] != '"') {
+        if (data[i] == '\\' && i + 1 < len && data[i + 1] == 'u') {
+          /* json-glib takes "\ud" with fewer than four hex digits, and a
+           * high surrogate without its low half, by swallowing what
+           * follows, a closing quote included: the guard would lose track
+           * of where strings end. */
+          const long cp = unicode_escape(data, len, i);
+          if (cp < 0) {
+            err = "frame is not valid JSON (incomplete \\u escape)";
+            return false;
+          }
+          i += 6;
+          const bool high = cp >= 0xD800 && cp <= 0xDBFF;
+          const long low = high ? unicode_escape(data, len, i) : -1;
+          if ((cp >= 0xD800 && cp <= 0xDFFF) &&
+              !(high && low >= 0xDC00 && low <= 0xDFFF)) {
+            err = "frame is not valid JSON (lone surrogate escape)";
+            return false;
+          }
+          if (high)
+            i += 6;
+          continue;
+        }
+        if (data[i] == '\\' && i + 1 < len &&
+            std::strchr("\"\\/bfnrt", data[i + 1]) == nullptr) {
+          /* Only JSON's escapes: GScanner also decodes \NNN octal escapes,
+           * to any byte (not UTF-8), and takes \q as q. */
+          err = "frame is not valid JSON (invalid escape in a string)";
+          return false;
+        }
         i += (data[i] == '\\') ? 2 : 1;
+      }
       i++;
       continue;
     }
@@ -88,13 +137,18 @@ bool lexical_guard(const char *data, size_t len, std::string &err)
       i++;
       continue;
     }
-    if (c == '/' || c == '\'') {
+    if (c == '/' || c == '\'' || c == '.' || c == '$') {
       err = std::string("frame is not valid JSON (unexpected '") + c + "')";
       return false;
     }
     if (c == '-' || (c >= '0' && c <= '9')) {
+      /* JSON's number grammar, -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+       * and nothing else: GScanner would read 010 as octal (8), 0b11 as
+       * binary, 0x1f and $1f as hexadecimal (wrapping beyond 64 bits), .5
+       * and 5. as floats. */
       const bool negative = (c == '-');
       size_t j = negative ? i + 1 : i;
+      const size_t int_start = j;
       uint64_t mag = 0;
       bool overflow = false;
       for (; j < len && data[j] >= '0' && data[j] <= '9'; j++) {
@@ -104,18 +158,35 @@ bool lexical_guard(const char *data, size_t len, std::string &err)
         else
           mag = mag * 10 + d;
       }
-      const char next = j < len ? data[j] : '\0';
-      if (next == 'x' || next == 'X') {
+      auto at = [&](size_t k) { return k < len ? data[k] : '\0'; };
+      auto digits = [&]() {
+        const size_t from = j;
+        while (j < len && g_ascii_isdigit(data[j]))
+          j++;
+        return j > from;
+      };
+      if (at(j) == 'x' || at(j) == 'X' || at(j) == '$') {
         err = "frame is not valid JSON (hexadecimal number)";
         return false;
       }
-      const bool is_float = next == '.' || next == 'e' || next == 'E';
-      /* Skip the fraction and exponent so their digits are not read as
-       * integers of their own. */
-      while (j < len &&
-             (g_ascii_isdigit(data[j]) || data[j] == '.' || data[j] == 'e' ||
-              data[j] == 'E' || data[j] == '+' || data[j] == '-'))
+      bool ok = j > int_start && !(j - int_start > 1 && data[int_start] == '0');
+      bool is_float = false;
+      if (ok && at(j) == '.') {
+        is_float = true;
         j++;
+        ok = digits();
+      }
+      if (ok && (at(j) == 'e' || at(j) == 'E')) {
+        is_float = true;
+        j++;
+        if (at(j) == '+' || at(j) == '-')
+          j++;
+        ok = digits();
+      }
+      if (!ok || g_ascii_isalnum(at(j)) || at(j) == '.') {
+        err = "frame is not valid JSON (malformed number)";
+        return false;
+      }
       const uint64_t limit =
           negative ? static_cast<uint64_t>(INT64_MAX) + 1 : INT64_MAX;
       if (!is_float && (overflow || mag > limit)) {
@@ -125,7 +196,7 @@ bool lexical_guard(const char *data, size_t len, std::string &err)
       i = j;
       continue;
     }
-    i++; /* letters of true/false/null, ':', ',' and the float tails */
+    i++; /* letters of true/false/null, ':' and ',' */
   }
   return true;
 }
@@ -518,8 +589,12 @@ ParseResult parse_server_frame(const char *data, size_t len)
   ParseResult res;
   if (!json_parser_load_from_data(parser, data, static_cast<gssize>(len),
                                   &gerr)) {
-    res.error = std::string("frame is not valid JSON: ") +
-                (gerr != nullptr ? gerr->message : "unknown error");
+    /* json-glib quotes the offending token cut at a byte count, possibly
+     * inside a UTF-8 sequence; the error ends up in a GStreamer message. */
+    gchar *msg = g_utf8_make_valid(
+        gerr != nullptr ? gerr->message : "unknown error", -1);
+    res.error = std::string("frame is not valid JSON: ") + msg;
+    g_free(msg);
     g_clear_error(&gerr);
   } else {
     JsonNode *root = json_parser_get_root(parser);
