@@ -511,6 +511,9 @@ void Stream::open_leg_locked(const Credential &cred, const char *reason)
 {
   auto leg = std::make_shared<Leg>(this);
   leg->id = ++last_leg_id_;
+  /* A credential prepared for the old session's rollover is not for this
+   * one (a token minted long ago may have expired). */
+  prepared_.reset();
   const Settings &s = active_;
   uint64_t want = replay_->align_down(committed_);
   leg->base = std::max(want, replay_->start());
