@@ -6,8 +6,9 @@
  * Protects what the text pads show: every word exactly once, in order, as
  * soon as it is final; an end of turn after its last word; captions that
  * wait for the formatted turn when asked to, without losing the words when
- * it never comes; speaker and language changes; and the non-speech filter,
- * including whisper-rt's bare tag words. */
+ * it never comes; speaker and language changes; the non-speech filter,
+ * including whisper-rt's bare tag words; and reconnection: the words a
+ * lost session's successor reports again are shown once on each output. */
 #include <gst/check/gstcheck.h>
 
 #include <initializer_list>
@@ -660,6 +661,277 @@ GST_START_TEST(test_is_non_speech)
 }
 GST_END_TEST;
 
+/* ---- reconnection ------------------------------------------------------ */
+
+/* Everything an output showed, as one line (see render()). */
+static void add_line(std::string *line, const std::vector<TextItem> &items)
+{
+  const std::string r = render(items);
+  if (!r.empty())
+    *line += (line->empty() ? "" : " ") + r;
+}
+
+struct Shown {
+  std::string words, captions;
+  void add(const TextUpdate &u)
+  {
+    add_line(&words, u.words);
+    add_line(&captions, u.captions);
+  }
+};
+
+GST_START_TEST(test_abandon_replayed_unfinished_turn)
+{
+  /* A session is lost inside turn 1; the next one hears turn 1 again from
+   * its start (the stream has put its times and turn order on the
+   * stream's axis). Each word reaches each output once. With
+   * await_formatted the caption output showed nothing of turn 1 yet: its
+   * own mark (not the word output's) decides, so it gets the whole
+   * formatted turn. */
+  for (int await = 0; await <= 1; await++) {
+    TurnTracker tt(opts(await != 0));
+    Shown all;
+    all.add(tt.on_turn(make_turn(0, {{"hi", 0, 200, true}}, true)));
+    if (await)
+      all.add(tt.on_turn(make_turn(0, {{"Hi.", 0, 200, true}}, true, true)));
+    TextUpdate u = tt.on_turn(make_turn(1, {{"hello", 1000, 1300, true},
+                                            {"world", 1400, 1800, true},
+                                            {"how", 1900, 2100, false}}));
+    ASSERT_ITEMS(u.words, "hello world");
+    ASSERT_ITEMS(u.captions, await ? "" : "hello world");
+    all.add(u);
+
+    /* Lost: the unfinished turn is not flushed (unlike finish()), its
+     * words will come again. */
+    u = tt.abandon();
+    ASSERT_ITEMS(u.words, "");
+    ASSERT_ITEMS(u.captions, "");
+
+    u = tt.on_turn(make_turn(
+        1, {{"hello", 1000, 1300, true}, {"wor", 1400, 1700, false}}));
+    ASSERT_ITEMS(u.words, "");
+    ASSERT_ITEMS(u.captions, "");
+    all.add(u);
+    u = tt.on_turn(make_turn(1, {{"hello", 1000, 1300, true},
+                                 {"world", 1400, 1800, true},
+                                 {"how", 1900, 2100, true},
+                                 {"are", 2200, 2400, false}}));
+    ASSERT_ITEMS(u.words, "how");
+    ASSERT_ITEMS(u.captions, await ? "" : "how");
+    fail_unless_equals_int64(u.words[0].word.start_ms, 1900);
+    all.add(u);
+    u = tt.on_turn(make_turn(1,
+                             {{"hello", 1000, 1300, true},
+                              {"world", 1400, 1800, true},
+                              {"how", 1900, 2100, true},
+                              {"are", 2200, 2400, true},
+                              {"you", 2500, 2800, true}},
+                             true));
+    ASSERT_ITEMS(u.words, "are you |");
+    all.add(u);
+    if (await) {
+      u = tt.on_turn(make_turn(1,
+                               {{"Hello", 1000, 1300, true},
+                                {"world,", 1400, 1800, true},
+                                {"how", 1900, 2100, true},
+                                {"are", 2200, 2400, true},
+                                {"you?", 2500, 2800, true}},
+                               true, true));
+      ASSERT_ITEMS(u.words, "");
+      ASSERT_ITEMS(u.captions, "Hello world, how are you? |");
+      all.add(u);
+    }
+    fail_unless(all.words == "hi | hello world how are you |", "words: %s",
+                all.words.c_str());
+    const char *want = await ? "Hi. | Hello world, how are you? |"
+                             : "hi | hello world how are you |";
+    fail_unless(all.captions == want, "captions: %s", all.captions.c_str());
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST(test_abandon_releases_held_end_of_turn)
+{
+  /* The session is lost between an unformatted end of turn and its
+   * formatted version, which will never come: the captions get the
+   * unformatted words now rather than lose the turn. */
+  TurnTracker tt(opts(true));
+  TextUpdate u = tt.on_turn(make_turn(
+      0, {{"hello", 100, 400, true}, {"world", 500, 900, true}}, true));
+  ASSERT_ITEMS(u.words, "hello world |");
+  ASSERT_ITEMS(u.captions, "");
+  u = tt.abandon();
+  ASSERT_ITEMS(u.words, "");
+  ASSERT_ITEMS(u.captions, "hello world |");
+  fail_unless_equals_int64(u.captions[1].word.start_ms, 500);
+  fail_unless_equals_int64(u.captions[1].word.end_ms, 900);
+  /* Released once. */
+  u = tt.abandon();
+  ASSERT_ITEMS(u.words, "");
+  ASSERT_ITEMS(u.captions, "");
+
+  /* The next session goes on after that turn, on both outputs. */
+  u = tt.on_turn(make_turn(1, {{"next", 1000, 1200, true}}, true));
+  ASSERT_ITEMS(u.words, "next |");
+  ASSERT_ITEMS(u.captions, "");
+  u = tt.on_turn(make_turn(1, {{"Next.", 1000, 1200, true}}, true, true));
+  ASSERT_ITEMS(u.captions, "Next. |");
+
+  /* Without await_formatted nothing is held: abandon() adds nothing. */
+  TurnTracker plain(opts(false));
+  u = plain.on_turn(make_turn(0, {{"hello", 100, 400, true}}, true));
+  ASSERT_ITEMS(u.captions, "hello |");
+  u = plain.abandon();
+  ASSERT_ITEMS(u.words, "");
+  ASSERT_ITEMS(u.captions, "");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_abandon_retimed_word_recognised)
+{
+  /* The new session hears the same audio but may place a word a few ms
+   * differently, also the last word shown, whose end then lies after the
+   * mark: by its middle it is still the same word. */
+  for (int64_t shift : {-40, -7, 0, 3, 40}) {
+    TurnTracker tt(opts());
+    TextUpdate u = tt.on_turn(make_turn(0, {{"hello", 1000, 1300, true},
+                                            {"world", 1400, 1800, true},
+                                            {"how", 1900, 2100, false}}));
+    ASSERT_ITEMS(u.words, "hello world");
+    tt.abandon();
+    u = tt.on_turn(make_turn(0,
+                             {{"hello", 1000 + shift, 1300 - shift, true},
+                              {"world", 1400 + shift, 1800 + shift, true},
+                              {"how", 1900 + shift, 2100 + shift, true},
+                              {"are", 2200, 2400, true}},
+                             true));
+    fail_unless(render(u.words) == "how are |",
+                "shift %" G_GINT64_FORMAT ": words \"%s\"", shift,
+                render(u.words).c_str());
+    fail_unless(render(u.captions) == "how are |",
+                "shift %" G_GINT64_FORMAT ": captions \"%s\"", shift,
+                render(u.captions).c_str());
+    /* With the new session's times. */
+    fail_unless_equals_int64(u.words[0].word.start_ms, 1900 + shift);
+  }
+}
+GST_END_TEST;
+
+GST_START_TEST(test_abandon_new_word_at_previous_end_kept)
+{
+  /* A word that starts where the last shown word ended is new, and so is
+   * one that overlaps that end by a few ms, or has no duration there. */
+  TurnTracker tt(opts());
+  TextUpdate u = tt.on_turn(
+      make_turn(0, {{"hello", 1000, 1300, true}, {"world", 1400, 1800, true}}));
+  ASSERT_ITEMS(u.words, "hello world");
+  tt.abandon();
+  u = tt.on_turn(make_turn(0,
+                           {{"hello", 1000, 1300, true},
+                            {"world", 1400, 1800, true},
+                            {"a", 1800, 1860, true},
+                            {"big", 1850, 2100, true}},
+                           true));
+  ASSERT_ITEMS(u.words, "a big |");
+  ASSERT_ITEMS(u.captions, "a big |");
+  fail_unless_equals_int64(u.words[0].word.start_ms, 1800);
+
+  TurnTracker zero(opts());
+  zero.on_turn(make_turn(0, {{"hello", 1000, 1300, true}}));
+  zero.abandon();
+  u = zero.on_turn(make_turn(
+      0, {{"hello", 1000, 1300, true}, {"uh", 1300, 1300, true}}, true));
+  ASSERT_ITEMS(u.words, "uh |");
+  ASSERT_ITEMS(u.captions, "uh |");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_abandon_keeps_speaker_and_language)
+{
+  /* A reconnection is not a change of speaker or language. */
+  TurnTracker tt(opts());
+  TurnEvent t =
+      make_turn(0, {{"hello", 100, 400, true}, {"there", 500, 800, false}});
+  t.speaker_label = "A";
+  t.language_code = "en";
+  TextUpdate u = tt.on_turn(t);
+  ASSERT_ITEMS(u.words, "<A> hello");
+  fail_unless(u.language.has_value());
+  tt.abandon();
+
+  t = make_turn(0, {{"hello", 100, 400, true}, {"there", 500, 800, true}},
+                true);
+  t.speaker_label = "A";
+  t.language_code = "en";
+  u = tt.on_turn(t);
+  ASSERT_ITEMS(u.words, "there |");
+  ASSERT_ITEMS(u.captions, "there |");
+  fail_if(u.language.has_value());
+
+  t = make_turn(1, {{"hi", 1000, 1200, true}}, true);
+  t.speaker_label = "B";
+  u = tt.on_turn(t);
+  ASSERT_ITEMS(u.words, "<B> hi |");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_abandon_held_until_end_of_turn)
+{
+  /* whisper-rt (words wait for the end of the turn): a lost turn showed
+   * nothing yet, so the replayed turn shows all of it, once. */
+  TurnTracker tt(opts(false, true, true));
+  TurnEvent t =
+      make_turn(0, {{"hello", 100, 400, true}, {"world", 500, 900, true}});
+  t.utterance = "Hello world";
+  TextUpdate u = tt.on_turn(t);
+  ASSERT_ITEMS(u.words, "");
+  u = tt.abandon();
+  ASSERT_ITEMS(u.words, "");
+  ASSERT_ITEMS(u.captions, "");
+  t.end_of_turn = true;
+  u = tt.on_turn(t);
+  ASSERT_ITEMS(u.words, "hello world |");
+  ASSERT_ITEMS(u.captions, "hello world |");
+}
+GST_END_TEST;
+
+GST_START_TEST(test_finish_resets_dedup_marks)
+{
+  /* After the end of a stream (with a reconnection in it), the next
+   * stream's times start at 0 again: none of its words is a repeat. */
+  for (int await = 0; await <= 1; await++) {
+    TurnTracker tt(opts(await != 0));
+    tt.on_turn(
+        make_turn(0, {{"long", 0, 4000, true}, {"talk", 4100, 5000, false}}));
+    tt.abandon();
+    tt.on_turn(make_turn(
+        0, {{"long", 0, 4000, true}, {"talk", 4100, 5000, true}}, true));
+    if (await)
+      tt.on_turn(
+          make_turn(0, {{"Long", 0, 4000, true}, {"talk.", 4100, 5000, true}},
+                    true, true));
+    tt.finish();
+
+    Shown next;
+    next.add(tt.on_turn(make_turn(0,
+                                  {{"again", 0, 300, true},
+                                   {"from", 400, 600, true},
+                                   {"zero", 700, 4500, true}},
+                                  true)));
+    if (await)
+      next.add(tt.on_turn(make_turn(0,
+                                    {{"Again", 0, 300, true},
+                                     {"from", 400, 600, true},
+                                     {"zero.", 700, 4500, true}},
+                                    true, true)));
+    fail_unless(next.words == "again from zero |", "words: %s",
+                next.words.c_str());
+    const char *want = await ? "Again from zero. |" : "again from zero |";
+    fail_unless(next.captions == want, "captions: %s", next.captions.c_str());
+  }
+}
+GST_END_TEST;
+
 static Suite *turn_tracker_suite(void)
 {
   Suite *s = suite_create("turn_tracker");
@@ -685,6 +957,13 @@ static Suite *turn_tracker_suite(void)
   tcase_add_test(tc, test_whisper_tags_only_turn_at_finish);
   tcase_add_test(tc, test_whisper_tags_only_turn_missing_followup);
   tcase_add_test(tc, test_is_non_speech);
+  tcase_add_test(tc, test_abandon_replayed_unfinished_turn);
+  tcase_add_test(tc, test_abandon_releases_held_end_of_turn);
+  tcase_add_test(tc, test_abandon_retimed_word_recognised);
+  tcase_add_test(tc, test_abandon_new_word_at_previous_end_kept);
+  tcase_add_test(tc, test_abandon_keeps_speaker_and_language);
+  tcase_add_test(tc, test_abandon_held_until_end_of_turn);
+  tcase_add_test(tc, test_finish_resets_dedup_marks);
   return s;
 }
 

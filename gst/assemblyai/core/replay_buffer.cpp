@@ -86,8 +86,11 @@ bool ReplayBuffer::would_drop(uint64_t n_samples, uint64_t sample) const
   uint64_t held = data_.size() / bps_ + n_samples;
   if (held <= max_)
     return false;
-  return std::min(align_up(end() + n_samples - max_),
-                  align_down(end() + n_samples)) > sample;
+  uint64_t new_start = std::min(align_up(end() + n_samples - max_),
+                                align_down(end() + n_samples));
+  /* The append drops [start_, new_start): nothing when the samples past
+   * the bound are all in the trailing partial millisecond. */
+  return new_start > std::max(start_, sample);
 }
 
 }  // namespace aai
