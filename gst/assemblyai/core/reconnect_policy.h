@@ -37,8 +37,9 @@ unsigned backoff_ms(unsigned attempt,
                     Retry kind,
                     uint32_t random);
 
-/* "connection-lost", "closed", "dead-link", "connect-failed",
- * "upgrade-refused", "timeout": the reason field of assemblyai/reconnect. */
+/* "connection-lost", "closed", "dead-link" (EndReport::dead_link),
+ * "connect-failed", "upgrade-refused", "timeout" ("cancelled" for our own
+ * close): the reason field of assemblyai/reconnect. */
 const char *end_reason_name(const EndReport &r);
 
 }  // namespace aai
