@@ -6,6 +6,7 @@
  * JS-SDK interop test). Prints the ws[s]:// URL on stdout, then serves
  * until SIGINT/SIGTERM or --exit-after-sessions. */
 #include "emulator.h"
+#include "wav_file.h"
 
 #include <cstdio>
 #include <glib-unix.h>
@@ -19,6 +20,7 @@ struct Options {
   gchar *script = nullptr;
   gchar **api_keys = nullptr;
   gchar *tls_cert = nullptr, *tls_key = nullptr;
+  gchar *reference_audio = nullptr;
   gchar *pacing = nullptr;
   gchar *auth_failure = nullptr;
   gboolean default_speech_model = FALSE;
@@ -66,6 +68,11 @@ int main(int argc, char **argv)
       {"port", 0, 0, G_OPTION_ARG_INT, &o.port, "Port (default 0: any)", "N"},
       {"script", 0, 0, G_OPTION_ARG_FILENAME, &o.script, "Transcript script",
        "FILE"},
+      {"reference-audio", 0, 0, G_OPTION_ARG_FILENAME, &o.reference_audio,
+       "The script's audio (WAV, as the client sends it): sessions that "
+       "start mid-script (a client replaying audio after a reconnection) "
+       "get the words of the audio they receive",
+       "WAV"},
       {"api-key", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.api_keys,
        "Accepted API key (repeatable; default test-key)", "KEY"},
       {"tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_cert, "PEM certificate",
@@ -178,6 +185,8 @@ int main(int argc, char **argv)
     error = "--random-drop-seed must be between 0 and 4294967295";
   if (error.empty() && o.script)
     aai_emu::Script::load_file(o.script, &cfg.script, &error);
+  if (error.empty() && o.reference_audio)
+    aai_emu::read_wav_data(o.reference_audio, &cfg.reference_audio, &error);
 
   if (!error.empty()) {
     g_printerr("assemblyai-emulator: %s\n", error.c_str());
