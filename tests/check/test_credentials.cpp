@@ -20,144 +20,44 @@
 #include <vector>
 
 #include "emulator.h"
+#include "test_pipeline.h"
 #include "test_proxy.h"
 #include "test_wav.h"
 
 namespace
 {
 
-std::string data_path(const char *name)
+/* hello.json, and hello.wav as the audio it transcribes: a session after a
+ * reconnection hears the replayed audio. */
+aai_emu::Config hello_config_with_audio()
 {
-  return std::string(TEST_DATA_DIR) + "/" + name;
-}
-
-aai_emu::Config hello_config()
-{
-  aai_emu::Config cfg;
-  std::string err;
-  fail_unless(
-      aai_emu::Script::load_file(data_path("hello.json"), &cfg.script, &err),
-      "%s", err.c_str());
-  /* A session after a reconnection hears the replayed audio. */
+  aai_emu::Config cfg = hello_config();
   std::vector<uint8_t> pcm = read_wav("hello.wav");
   cfg.reference_audio.assign(pcm.begin(), pcm.end());
   return cfg;
 }
 
-struct Run {
-  std::vector<GstMessage *> messages;
-  ~Run()
-  {
-    for (auto *m : messages)
-      gst_message_unref(m);
-  }
-  GstMessage *first(GstMessageType type) const
-  {
-    for (auto *m : messages)
-      if (GST_MESSAGE_TYPE(m) == type)
-        return m;
-    return nullptr;
-  }
-  /* Words of the end-of-turn messages, space-separated. */
-  std::string words() const
-  {
-    std::string out;
-    for (auto *m : messages) {
-      const GstStructure *s = gst_message_get_structure(m);
-      gboolean eot = FALSE;
-      if (GST_MESSAGE_TYPE(m) != GST_MESSAGE_ELEMENT ||
-          !gst_structure_has_name(s, "assemblyai/turn") ||
-          !gst_structure_get_boolean(s, "end-of-turn", &eot) || !eot)
-        continue;
-      const GValue *w = gst_structure_get_value(s, "words");
-      for (guint i = 0; i < gst_value_array_get_size(w); i++) {
-        const GstStructure *ws =
-            gst_value_get_structure(gst_value_array_get_value(w, i));
-        out += (out.empty() ? "" : " ") +
-               std::string(gst_structure_get_string(ws, "text"));
-      }
-    }
-    return out;
-  }
-};
-
-std::string script_words(const aai_emu::Script &s)
-{
-  std::string out;
-  for (const auto &t : s.turns)
-    for (const auto &w : t.words)
-      out += (out.empty() ? "" : " ") + w.text;
-  return out;
-}
-
 /* filesrc hello.wav ! wavparse ! assemblyaisink, configured by @setup. */
 GstElement *pipeline(const std::function<void(GstElement *)> &setup)
 {
-  std::string desc = "filesrc location=\"" + data_path("hello.wav") +
-                     "\" ! wavparse ! assemblyaisink name=sink sync=false "
-                     "reconnect-max-backoff=20";
-  GError *err = nullptr;
-  GstElement *p = gst_parse_launch(desc.c_str(), &err);
-  fail_unless(p != nullptr, "%s", err ? err->message : "");
+  GstElement *p = launch("filesrc location=\"" + data_path("hello.wav") +
+                         "\" ! wavparse ! assemblyaisink name=sink sync=false "
+                         "reconnect-max-backoff=20");
   GstElement *sink = gst_bin_get_by_name(GST_BIN(p), "sink");
   setup(sink);
   gst_object_unref(sink);
   return p;
 }
 
-void play(GstElement *p, Run *run)
-{
-  GstBus *bus = gst_element_get_bus(p);
-  gst_element_set_state(p, GST_STATE_PLAYING);
-  gint64 deadline = g_get_monotonic_time() + 60 * G_TIME_SPAN_SECOND;
-  for (;;) {
-    gint64 left = deadline - g_get_monotonic_time();
-    fail_unless(left > 0, "pipeline did not finish");
-    GstMessage *m = gst_bus_timed_pop_filtered(
-        bus, left * GST_USECOND,
-        static_cast<GstMessageType>(GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR |
-                                    GST_MESSAGE_WARNING | GST_MESSAGE_EOS));
-    if (!m)
-      continue;
-    run->messages.push_back(m);
-    if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_EOS ||
-        GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR)
-      break;
-  }
-  gst_element_set_state(p, GST_STATE_NULL);
-  gst_object_unref(bus);
-}
-
+/* The words the sink delivered are the script's, in order. */
 void assert_words(const Run &run, const aai_emu::Script &script)
 {
-  std::string got = run.words(), want = script_words(script);
+  std::string got, want;
+  for (const TurnWord &w : run.end_of_turn_words())
+    got += (got.empty() ? "" : " ") + w.text;
+  for (const aai_emu::ScriptWord &w : script_words(script))
+    want += (want.empty() ? "" : " ") + w.text;
   fail_unless(got == want, "words '%s', want '%s'", got.c_str(), want.c_str());
-}
-
-void assert_no_error(const Run &run)
-{
-  GstMessage *e = run.first(GST_MESSAGE_ERROR);
-  if (!e)
-    return;
-  GError *err = nullptr;
-  gchar *dbg = nullptr;
-  gst_message_parse_error(e, &err, &dbg);
-  fail_unless(FALSE, "error: %s (%s)", err->message, dbg);
-}
-
-void assert_error(const Run &run, GQuark domain, gint code, const char *text)
-{
-  GstMessage *e = run.first(GST_MESSAGE_ERROR);
-  fail_unless(e != nullptr, "expected an error");
-  GError *err = nullptr;
-  gchar *dbg = nullptr;
-  gst_message_parse_error(e, &err, &dbg);
-  fail_unless(g_error_matches(err, domain, code), "got %s: %s (%s)",
-              g_quark_to_string(err->domain), err->message, dbg);
-  fail_unless(text == nullptr || strstr(dbg, text) != nullptr,
-              "'%s' not in '%s'", text, dbg);
-  g_error_free(err);
-  g_free(dbg);
 }
 
 }  // namespace
@@ -167,7 +67,7 @@ GST_START_TEST(test_keypool_bearer)
 {
   aai_emu::Emulator emu;
   std::string err;
-  aai_emu::Config cfg = hello_config();
+  aai_emu::Config cfg = hello_config_with_audio();
   fail_unless(emu.start(cfg, &err), "%s", err.c_str());
   GstElement *p = pipeline([&](GstElement *s) {
     gst_util_set_object_arg(G_OBJECT(s), "auth-scheme", "bearer");
@@ -192,7 +92,7 @@ GST_START_TEST(test_keypool_subprotocol)
 {
   aai_emu::Emulator emu;
   std::string err;
-  aai_emu::Config cfg = hello_config();
+  aai_emu::Config cfg = hello_config_with_audio();
   fail_unless(emu.start(cfg, &err), "%s", err.c_str());
   GstElement *p = pipeline([&](GstElement *s) {
     gst_util_set_object_arg(G_OBJECT(s), "auth-scheme", "subprotocol");
@@ -218,7 +118,7 @@ GST_START_TEST(test_keypool_wrong_team_token)
 {
   aai_emu::Emulator emu;
   std::string err;
-  fail_unless(emu.start(hello_config(), &err), "%s", err.c_str());
+  fail_unless(emu.start(hello_config_with_audio(), &err), "%s", err.c_str());
   GstElement *p = pipeline([&](GstElement *s) {
     gst_util_set_object_arg(G_OBJECT(s), "auth-scheme", "bearer");
     g_object_set(s, "url", emu.keypool_ws_url().c_str(), "api-key", "wrong",
@@ -247,7 +147,7 @@ GST_START_TEST(test_request_token_every_connection)
 {
   aai_emu::Emulator emu;
   std::string err;
-  aai_emu::Config cfg = hello_config();
+  aai_emu::Config cfg = hello_config_with_audio();
   fail_unless(emu.start(cfg, &err), "%s", err.c_str());
   aai_emu::FaultPlan plan;
   plan.drop_at_audio_ms = 2500;
@@ -281,7 +181,7 @@ GST_START_TEST(test_request_token_none)
 {
   aai_emu::Emulator emu;
   std::string err;
-  fail_unless(emu.start(hello_config(), &err), "%s", err.c_str());
+  fail_unless(emu.start(hello_config_with_audio(), &err), "%s", err.c_str());
   GstElement *p = pipeline([&](GstElement *s) {
     g_object_set(s, "url", emu.ws_url().c_str(), nullptr);
     g_signal_connect(s, "request-token", G_CALLBACK(no_token), nullptr);
@@ -302,7 +202,7 @@ GST_START_TEST(test_single_use_token_not_reused)
 {
   aai_emu::Emulator emu;
   std::string err;
-  fail_unless(emu.start(hello_config(), &err), "%s", err.c_str());
+  fail_unless(emu.start(hello_config_with_audio(), &err), "%s", err.c_str());
   aai_emu::FaultPlan plan;
   plan.drop_at_audio_ms = 2500;
   emu.set_fault_plan(plan);
@@ -325,7 +225,7 @@ GST_START_TEST(test_token_then_key)
 {
   aai_emu::Emulator emu;
   std::string err;
-  aai_emu::Config cfg = hello_config();
+  aai_emu::Config cfg = hello_config_with_audio();
   fail_unless(emu.start(cfg, &err), "%s", err.c_str());
   aai_emu::FaultPlan plan;
   plan.drop_at_audio_ms = 2500;
@@ -355,7 +255,7 @@ GST_START_TEST(test_keypool_minted_token_used_directly)
 {
   aai_emu::Emulator emu;
   std::string err;
-  aai_emu::Config cfg = hello_config();
+  aai_emu::Config cfg = hello_config_with_audio();
   fail_unless(emu.start(cfg, &err), "%s", err.c_str());
   aai_emu::FaultPlan plan;
   plan.drop_at_audio_ms = 2500;
@@ -397,7 +297,7 @@ GST_START_TEST(test_proxy_property)
 {
   aai_emu::Emulator emu;
   std::string err;
-  aai_emu::Config cfg = hello_config();
+  aai_emu::Config cfg = hello_config_with_audio();
   fail_unless(emu.start(cfg, &err), "%s", err.c_str());
   aai_emu::TestProxy proxy;
   fail_unless(proxy.start(aai_emu::TestProxy::Kind::Socks5, emu.port(), &err),
@@ -445,7 +345,7 @@ GST_END_TEST;
  * only) with tls-strict=false, which warns; refused otherwise. */
 GST_START_TEST(test_tls_ca_file_and_strictness)
 {
-  aai_emu::Config cfg = hello_config();
+  aai_emu::Config cfg = hello_config_with_audio();
   cfg.tls_cert_file = data_path("tls/cert.pem");
   cfg.tls_key_file = data_path("tls/key.pem");
   aai_emu::Emulator emu;
@@ -550,7 +450,7 @@ static std::string launch_with_full_debug(
 GST_START_TEST(test_secrets_not_in_debug_log)
 {
   const std::string key = "test-key-7f3a9c51e2";
-  aai_emu::Config cfg = hello_config();
+  aai_emu::Config cfg = hello_config_with_audio();
   cfg.api_keys = {key};
   cfg.keypool_team_tokens = {key};
   aai_emu::Emulator emu;

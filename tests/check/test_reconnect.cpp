@@ -27,6 +27,7 @@
 
 #include "emulator.h"
 #include "tcp_relay.h"
+#include "test_pipeline.h"
 #include "test_wav.h"
 
 namespace
@@ -44,10 +45,9 @@ struct LongStream {
   {
     std::string err;
     aai_emu::Script one;
-    fail_unless(
-        aai_emu::Script::load_file(
-            std::string(TEST_DATA_DIR) + "/" + name + ".json", &one, &err),
-        "%s", err.c_str());
+    fail_unless(aai_emu::Script::load_file(
+                    data_path(std::string(name) + ".json"), &one, &err),
+                "%s", err.c_str());
     std::vector<uint8_t> audio = read_wav((std::string(name) + ".wav").c_str());
     /* Whole milliseconds per copy, so the script's times stay exact. */
     size_t per_ms = kRate / 1000 * 2;
@@ -76,73 +76,23 @@ struct LongStream {
     }
     script.duration_ms = one.duration_ms * times;
   }
-
-  std::vector<aai_emu::ScriptWord> words() const
-  {
-    std::vector<aai_emu::ScriptWord> out;
-    for (const auto &t : script.turns)
-      for (const auto &w : t.words)
-        out.push_back(w);
-    return out;
-  }
 };
 
-struct Word {
-  std::string text;
-  GstClockTime start, end;
-};
-
-struct Outcome {
-  std::vector<Word> words;
-  std::vector<guint> turn_orders;     /* sink: of the end-of-turn messages */
-  std::vector<GstMessage *> messages; /* element, warning, error, eos */
-  ~Outcome()
-  {
-    for (auto *m : messages)
-      gst_message_unref(m);
-  }
-  std::vector<const GstStructure *> named(const char *name) const
-  {
-    std::vector<const GstStructure *> out;
-    for (auto *m : messages) {
-      const GstStructure *s = gst_message_get_structure(m);
-      if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_ELEMENT && s &&
-          gst_structure_has_name(s, name))
-        out.push_back(s);
-    }
-    return out;
-  }
-  GstMessage *first(GstMessageType type) const
-  {
-    for (auto *m : messages)
-      if (GST_MESSAGE_TYPE(m) == type)
-        return m;
-    return nullptr;
-  }
+/* A run, and the words it delivered, whichever element delivered them. */
+struct Outcome : Run {
+  std::vector<TurnWord> words;
+  std::vector<guint> turn_orders; /* sink: of the end-of-turn messages */
 };
 
 /* Words of the sink's end-of-turn messages, in order. */
 void words_from_turns(Outcome *o)
 {
-  for (const GstStructure *s : o->named("assemblyai/turn")) {
-    gboolean eot = FALSE;
-    gst_structure_get_boolean(s, "end-of-turn", &eot);
-    if (!eot)
-      continue;
+  for (const GstStructure *s : o->end_of_turns()) {
     guint order = 0;
     gst_structure_get_uint(s, "turn-order", &order);
     o->turn_orders.push_back(order);
-    const GValue *words = gst_structure_get_value(s, "words");
-    for (guint i = 0; i < gst_value_array_get_size(words); i++) {
-      const GstStructure *w =
-          gst_value_get_structure(gst_value_array_get_value(words, i));
-      Word out;
-      out.text = gst_structure_get_string(w, "text");
-      gst_structure_get_uint64(w, "start", &out.start);
-      gst_structure_get_uint64(w, "end", &out.end);
-      o->words.push_back(out);
-    }
   }
+  o->words = o->end_of_turn_words();
 }
 
 /* Runs @pcm through @factory (assemblyaisink or assemblyaitranscriber)
@@ -162,9 +112,7 @@ void run(const char *factory,
       (sink ? (realtime ? "sync=true " : "sync=false ")
             : (realtime ? "pace=true " : "pace=false ")) +
       props + (sink ? "" : " ! appsink name=out sync=false wait-on-eos=false");
-  GError *err = nullptr;
-  GstElement *p = gst_parse_launch(desc.c_str(), &err);
-  fail_unless(p != nullptr, "%s", err ? err->message : "");
+  GstElement *p = launch(desc);
   GstElement *src = gst_bin_get_by_name(GST_BIN(p), "src");
   const size_t chunk = kRate / 10 * 2; /* 100 ms */
   GstClockTime pts = 0;
@@ -180,23 +128,8 @@ void run(const char *factory,
   gst_app_src_end_of_stream(GST_APP_SRC(src));
   gst_object_unref(src);
 
-  GstBus *bus = gst_element_get_bus(p);
-  gst_element_set_state(p, GST_STATE_PLAYING);
-  gint64 deadline = g_get_monotonic_time() + timeout_s * G_TIME_SPAN_SECOND;
-  for (;;) {
-    gint64 left = deadline - g_get_monotonic_time();
-    fail_unless(left > 0, "%s did not finish within %d s", factory, timeout_s);
-    GstMessage *m = gst_bus_timed_pop_filtered(
-        bus, left * GST_USECOND,
-        static_cast<GstMessageType>(GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR |
-                                    GST_MESSAGE_WARNING | GST_MESSAGE_EOS));
-    if (!m)
-      continue;
-    o->messages.push_back(m);
-    if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_EOS ||
-        GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR)
-      break;
-  }
+  /* Still PLAYING after: the transcriber's words are read from appsink. */
+  play_to_end(p, o, timeout_s, factory);
   if (sink) {
     words_from_turns(o);
   } else {
@@ -214,7 +147,6 @@ void run(const char *factory,
     gst_object_unref(out);
   }
   gst_element_set_state(p, GST_STATE_NULL);
-  gst_object_unref(bus);
   gst_object_unref(p);
 }
 
@@ -222,16 +154,10 @@ void run(const char *factory,
  * times, in order. */
 void assert_exact(const Outcome &o, const LongStream &ls, const char *factory)
 {
-  GstMessage *e = o.first(GST_MESSAGE_ERROR);
-  if (e) {
-    GError *err = nullptr;
-    gchar *dbg = nullptr;
-    gst_message_parse_error(e, &err, &dbg);
-    fail_unless(FALSE, "%s: error %s (%s)", factory, err->message, dbg);
-  }
-  auto want = ls.words();
+  assert_no_error(o, factory);
+  auto want = script_words(ls.script);
   for (size_t i = 0; i < std::min(want.size(), o.words.size()); i++) {
-    const Word &g = o.words[i];
+    const TurnWord &g = o.words[i];
     GstClockTime start = static_cast<GstClockTime>(want[i].start) * GST_MSECOND;
     GstClockTime end = static_cast<GstClockTime>(want[i].end) * GST_MSECOND;
     fail_unless(
@@ -393,13 +319,8 @@ GST_START_TEST(test_fatal_close_not_retried)
     emu.set_fault_plan(plan);
     Outcome o;
     run(factory, base_props(emu), ls.pcm, false, &o);
-    GstMessage *e = o.first(GST_MESSAGE_ERROR);
-    fail_unless(e != nullptr);
-    GError *gerr = nullptr;
-    gst_message_parse_error(e, &gerr, nullptr);
-    fail_unless(g_error_matches(gerr, GST_RESOURCE_ERROR,
-                                GST_RESOURCE_ERROR_NOT_AUTHORIZED));
-    g_error_free(gerr);
+    assert_error(o, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED,
+                 nullptr);
     fail_unless_equals_int(emu.sessions().size(), 1);
     fail_unless_equals_int(o.named("assemblyai/reconnect").size(), 0);
   }
@@ -497,10 +418,8 @@ GST_START_TEST(test_token_endpoint_transient_failures)
       assert_exact(o, ls, factory);
       auto reqs = emu.token_requests();
       fail_unless_equals_int(reqs.size(), 3);
-      int warnings = 0;
-      for (GstMessage *m : o.messages)
-        warnings += GST_MESSAGE_TYPE(m) == GST_MESSAGE_WARNING;
-      fail_unless(warnings >= 2, "%s: the retries were not reported", factory);
+      fail_unless(o.count(GST_MESSAGE_WARNING) >= 2,
+                  "%s: the retries were not reported", factory);
       /* The session used the minted token, not the key. */
       auto sessions = emu.sessions();
       fail_unless_equals_int(sessions.size(), 1);
@@ -590,9 +509,9 @@ GST_START_TEST(test_replay_bound_reports_loss)
     }
     fail_unless(warned, "%s: no warning about the lost audio", factory);
     /* What arrived is a subsequence of the script, exact and in order. */
-    auto want = ls.words();
+    auto want = script_words(ls.script);
     size_t j = 0;
-    for (const Word &g : o.words) {
+    for (const TurnWord &g : o.words) {
       while (
           j < want.size() &&
           !(g.text == want[j].text &&

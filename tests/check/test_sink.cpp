@@ -18,119 +18,21 @@
 #include <vector>
 
 #include "emulator.h"
+#include "test_pipeline.h"
 
 namespace
 {
 
 const char *kKey = "test-key";
 
-std::string data_path(const char *name)
-{
-  return std::string(TEST_DATA_DIR) + "/" + name;
-}
-
-aai_emu::Config hello_config()
-{
-  aai_emu::Config cfg;
-  std::string err;
-  fail_unless(
-      aai_emu::Script::load_file(data_path("hello.json"), &cfg.script, &err),
-      "%s", err.c_str());
-  return cfg;
-}
-
-struct Run {
-  std::vector<GstMessage *> messages; /* element, error, warning, eos */
-  ~Run()
-  {
-    for (auto *m : messages)
-      gst_message_unref(m);
-  }
-  GstMessage *first(GstMessageType type) const
-  {
-    for (auto *m : messages)
-      if (GST_MESSAGE_TYPE(m) == type)
-        return m;
-    return nullptr;
-  }
-  std::vector<const GstStructure *> named(const char *name) const
-  {
-    std::vector<const GstStructure *> out;
-    for (auto *m : messages) {
-      const GstStructure *s = gst_message_get_structure(m);
-      if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_ELEMENT && s &&
-          gst_structure_has_name(s, name))
-        out.push_back(s);
-    }
-    return out;
-  }
-  int index_of(GstMessageType type) const
-  {
-    for (size_t i = 0; i < messages.size(); i++)
-      if (GST_MESSAGE_TYPE(messages[i]) == type)
-        return static_cast<int>(i);
-    return -1;
-  }
-};
-
-/* Plays @pipeline until EOS or ERROR (or @timeout_s), collecting messages. */
-void play(GstElement *pipeline, Run *run, int timeout_s = 60)
-{
-  GstBus *bus = gst_element_get_bus(pipeline);
-  fail_unless(gst_element_set_state(pipeline, GST_STATE_PLAYING) !=
-                  GST_STATE_CHANGE_FAILURE ||
-              true);
-  gint64 deadline = g_get_monotonic_time() + timeout_s * G_TIME_SPAN_SECOND;
-  for (;;) {
-    gint64 left = deadline - g_get_monotonic_time();
-    fail_unless(left > 0, "pipeline did not finish within %d s", timeout_s);
-    GstMessage *m = gst_bus_timed_pop_filtered(
-        bus, left * GST_USECOND,
-        static_cast<GstMessageType>(GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR |
-                                    GST_MESSAGE_WARNING | GST_MESSAGE_EOS));
-    if (!m)
-      continue;
-    run->messages.push_back(m);
-    if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_EOS ||
-        GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR)
-      break;
-  }
-  gst_element_set_state(pipeline, GST_STATE_NULL);
-  gst_object_unref(bus);
-}
-
 GstElement *wav_pipeline(const std::string &url,
                          const char *wav,
                          const std::string &sink_props)
 {
-  std::string desc = "filesrc location=\"" + data_path(wav) +
-                     "\" ! wavparse ! assemblyaisink name=sink sync=false "
-                     "url=\"" +
-                     url + "\" " + sink_props;
-  GError *err = nullptr;
-  GstElement *p = gst_parse_launch(desc.c_str(), &err);
-  fail_unless(p != nullptr, "%s", err ? err->message : "parse failed");
-  return p;
-}
-
-void assert_error(const Run &run,
-                  GQuark domain,
-                  gint code,
-                  const char *debug_contains)
-{
-  GstMessage *m = run.first(GST_MESSAGE_ERROR);
-  fail_unless(m != nullptr, "expected an error");
-  GError *err = nullptr;
-  gchar *dbg = nullptr;
-  gst_message_parse_error(m, &err, &dbg);
-  fail_unless(g_error_matches(err, domain, code), "got %s (%s) %d: %s / %s",
-              g_quark_to_string(err->domain), g_quark_to_string(domain),
-              err->code, err->message, dbg);
-  if (debug_contains)
-    fail_unless(dbg && strstr(dbg, debug_contains), "'%s' not in '%s'",
-                debug_contains, dbg);
-  g_error_free(err);
-  g_free(dbg);
+  return launch("filesrc location=\"" + data_path(wav) +
+                "\" ! wavparse ! assemblyaisink name=sink sync=false "
+                "url=\"" +
+                url + "\" " + sink_props);
 }
 
 const GstStructure *error_details(const Run &run)
@@ -156,19 +58,13 @@ GST_START_TEST(test_turns_and_order)
       wav_pipeline(emu.ws_url(), "hello.wav", std::string("api-key=") + kKey);
   Run run;
   play(p, &run);
-  fail_unless(run.first(GST_MESSAGE_ERROR) == nullptr);
+  assert_no_error(run);
   auto begins = run.named("assemblyai/begin");
   fail_unless_equals_int(begins.size(), 1);
   fail_unless(gst_structure_get_string(begins[0], "session-id") != nullptr);
 
   /* Final turns carry the scripted words at the scripted times. */
-  std::vector<const GstStructure *> finals;
-  for (auto *s : run.named("assemblyai/turn")) {
-    gboolean eot = FALSE;
-    gst_structure_get_boolean(s, "end-of-turn", &eot);
-    if (eot)
-      finals.push_back(s);
-  }
+  std::vector<const GstStructure *> finals = run.end_of_turns();
   fail_unless_equals_int(finals.size(), cfg.script.turns.size());
   for (size_t i = 0; i < finals.size(); i++) {
     guint order = 99;
@@ -229,7 +125,7 @@ GST_START_TEST(test_bytes_and_frames)
     GstElement *p = wav_pipeline(emu.ws_url(), "hello.wav", props);
     Run run;
     play(p, &run);
-    fail_unless(run.first(GST_MESSAGE_ERROR) == nullptr);
+    assert_no_error(run);
     gst_object_unref(p);
   }
   auto sessions = emu.sessions();
@@ -277,7 +173,7 @@ GST_START_TEST(test_url_parameters)
           "filter-profanity=true extra-params=\"params,mode=balanced\"");
   Run run;
   play(p, &run);
-  fail_unless(run.first(GST_MESSAGE_ERROR) == nullptr);
+  assert_no_error(run);
   gst_object_unref(p);
   auto s = emu.sessions().at(0);
   auto &q = s.params;
@@ -319,7 +215,7 @@ GST_START_TEST(test_defaults_and_token)
   GstElement *p = wav_pipeline(emu.ws_url(), "hello.wav", "token=" + token);
   Run run;
   play(p, &run);
-  fail_unless(run.first(GST_MESSAGE_ERROR) == nullptr);
+  assert_no_error(run);
   gst_object_unref(p);
   auto s = emu.sessions().at(0);
   fail_unless_equals_string(s.params["token"].c_str(), token.c_str());
@@ -341,16 +237,14 @@ GST_START_TEST(test_mulaw)
   aai_emu::Emulator emu;
   std::string err;
   fail_unless(emu.start(hello_config(), &err), "%s", err.c_str());
-  std::string desc =
+  GstElement *p = launch(
       "audiotestsrc num-buffers=20 samplesperbuffer=800 ! "
       "audio/x-raw,rate=8000,channels=1 ! mulawenc ! "
       "assemblyaisink sync=false api-key=test-key url=\"" +
-      emu.ws_url() + "\"";
-  GstElement *p = gst_parse_launch(desc.c_str(), nullptr);
-  fail_unless(p != nullptr);
+      emu.ws_url() + "\"");
   Run run;
   play(p, &run);
-  fail_unless(run.first(GST_MESSAGE_ERROR) == nullptr);
+  assert_no_error(run);
   gst_object_unref(p);
   auto s = emu.sessions().at(0);
   fail_unless_equals_string(s.params["encoding"].c_str(), "pcm_mulaw");
@@ -477,10 +371,7 @@ GST_START_TEST(test_error_connection_refused)
                url.c_str());
   assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
                "Gave up after 2 reconnection attempts");
-  int warnings = 0;
-  for (GstMessage *m : run.messages)
-    warnings += GST_MESSAGE_TYPE(m) == GST_MESSAGE_WARNING;
-  fail_unless_equals_int(warnings, 2);
+  fail_unless_equals_int(run.count(GST_MESSAGE_WARNING), 2);
   gst_object_unref(p);
 }
 GST_END_TEST;
@@ -511,8 +402,8 @@ GST_START_TEST(test_error_tls_untrusted)
   /* The emulator's certificate is self-signed: the system trust store
    * rejects it, and the error must say so without the token. */
   aai_emu::Config cfg = hello_config();
-  cfg.tls_cert_file = std::string(TEST_DATA_DIR) + "/tls/cert.pem";
-  cfg.tls_key_file = std::string(TEST_DATA_DIR) + "/tls/key.pem";
+  cfg.tls_cert_file = data_path("tls/cert.pem");
+  cfg.tls_key_file = data_path("tls/key.pem");
   aai_emu::Emulator emu;
   std::string err;
   fail_unless(emu.start(cfg, &err), "%s", err.c_str());
@@ -521,17 +412,14 @@ GST_START_TEST(test_error_tls_untrusted)
       wav_pipeline(emu.ws_url(), "hello.wav", "token=secret-token-value");
   Run run;
   play(p, &run);
-  assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
-               "certificate");
-  GError *gerr = nullptr;
-  gchar *dbg = nullptr;
-  gst_message_parse_error(run.first(GST_MESSAGE_ERROR), &gerr, &dbg);
-  fail_unless(strstr(dbg, emu.ws_url().c_str() + strlen("wss://")) != nullptr,
-              "URL not named: %s", dbg);
-  fail_if(strstr(dbg, "secret-token-value") != nullptr, "token leaked: %s",
-          dbg);
-  g_error_free(gerr);
-  g_free(dbg);
+  std::string dbg =
+      assert_error(run, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE,
+                   "certificate");
+  fail_unless(
+      dbg.find(emu.ws_url().substr(strlen("wss://"))) != std::string::npos,
+      "URL not named: %s", dbg.c_str());
+  fail_if(dbg.find("secret-token-value") != std::string::npos,
+          "token leaked: %s", dbg.c_str());
   fail_if(emu.sessions().size() == 1 && emu.sessions()[0].began,
           "a session began over an untrusted connection");
   gst_object_unref(p);
@@ -615,7 +503,7 @@ GST_START_TEST(test_warning_frame)
   GstElement *p = wav_pipeline(emu.ws_url(), "hello.wav", "api-key=test-key");
   Run run;
   play(p, &run);
-  fail_unless(run.first(GST_MESSAGE_ERROR) == nullptr);
+  assert_no_error(run);
   int warnings = 0;
   bool slow = false;
   for (auto *m : run.messages) {
@@ -693,7 +581,7 @@ GST_START_TEST(test_audio_before_begin_is_kept)
       nullptr);
   Run run;
   play(p, &run);
-  fail_unless(run.first(GST_MESSAGE_ERROR) == nullptr);
+  assert_no_error(run);
   fail_unless_equals_uint64(emu.sessions().at(0).audio_bytes, 30 * 1600 * 2);
   gst_object_unref(p);
 }
@@ -817,11 +705,7 @@ GST_START_TEST(test_hundred_sinks)
                                       GST_MESSAGE_EOS));
       fail_unless(m != nullptr, "timeout");
       GstMessageType t = GST_MESSAGE_TYPE(m);
-      const GstStructure *s = gst_message_get_structure(m);
-      gboolean eot = FALSE;
-      if (t == GST_MESSAGE_ELEMENT &&
-          gst_structure_has_name(s, "assemblyai/turn") &&
-          gst_structure_get_boolean(s, "end-of-turn", &eot) && eot)
+      if (is_end_of_turn(m))
         finals++;
       fail_if(t == GST_MESSAGE_ERROR, "a sink failed");
       gst_message_unref(m);

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "emulator.h"
+#include "test_pipeline.h"
 #include "test_wav.h"
 
 namespace
@@ -33,31 +34,20 @@ const char *kKey = "test-key";
 const char *kCaps16k =
     "audio/x-raw, format=S16LE, channels=1, rate=16000, layout=interleaved";
 
-std::string data_path(const std::string &name)
-{
-  return std::string(TEST_DATA_DIR) + "/" + name;
-}
-
 struct Emu {
   aai_emu::Emulator emu;
   aai_emu::Script script;
   explicit Emu(const char *json = "hello.json")
   {
-    aai_emu::Config cfg;
-    std::string err;
-    fail_unless(aai_emu::Script::load_file(data_path(json), &cfg.script, &err),
-                "%s", err.c_str());
+    aai_emu::Config cfg = script_config(json);
     script = cfg.script;
+    std::string err;
     fail_unless(emu.start(cfg, &err), "%s", err.c_str());
   }
   /* Every scripted word, in order. */
   std::vector<aai_emu::ScriptWord> words() const
   {
-    std::vector<aai_emu::ScriptWord> out;
-    for (const auto &t : script.turns)
-      for (const auto &w : t.words)
-        out.push_back(w);
-    return out;
+    return script_words(script);
   }
 };
 
@@ -403,9 +393,7 @@ void check_latency(bool live_src,
                      " ! assemblyaitranscriber name=t "
                      "url=ws://127.0.0.1:9/v3/ws api-key=k " +
                      props + " ! fakesink async=false";
-  GError *err = nullptr;
-  GstElement *p = gst_parse_launch(desc.c_str(), &err);
-  fail_unless(p != nullptr, "%s", err ? err->message : "");
+  GstElement *p = launch(desc);
   gst_element_set_state(p, GST_STATE_PAUSED);
   gst_element_get_state(p, nullptr, nullptr, 10 * GST_SECOND);
   GstElement *t = gst_bin_get_by_name(GST_BIN(p), "t");
@@ -477,14 +465,6 @@ void run_to_eos(GstElement *p, int timeout_s = 60)
   gst_message_unref(m);
   gst_element_set_state(p, GST_STATE_NULL);
   gst_object_unref(bus);
-}
-
-GstElement *launch(const std::string &desc)
-{
-  GError *err = nullptr;
-  GstElement *p = gst_parse_launch(desc.c_str(), &err);
-  fail_unless(p != nullptr, "%s: %s", desc.c_str(), err ? err->message : "");
-  return p;
 }
 
 /* Reads a subtitle file back with subparse. */
@@ -684,11 +664,7 @@ GST_START_TEST(test_unlinked_pads_reach_eos)
                                     GST_MESSAGE_ELEMENT));
     fail_unless(m != nullptr, "no EOS");
     GstMessageType type = GST_MESSAGE_TYPE(m);
-    const GstStructure *s = gst_message_get_structure(m);
-    gboolean eot = FALSE;
-    if (type == GST_MESSAGE_ELEMENT &&
-        gst_structure_has_name(s, "assemblyai/turn") &&
-        gst_structure_get_boolean(s, "end-of-turn", &eot) && eot)
+    if (is_end_of_turn(m))
       turns++;
     fail_if(type == GST_MESSAGE_ERROR);
     gst_message_unref(m);
