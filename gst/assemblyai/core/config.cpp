@@ -7,6 +7,7 @@
  * g_uri_* functions and all JSON through json-glib, so escaping and
  * quoting are never done by hand. */
 #include "config.h"
+#include "glib_ptr.h"
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
@@ -23,18 +24,6 @@ namespace
 
 /* What redact_url() returns for anything it cannot parse safely. */
 const char kInvalidUrl[] = "<invalid url>";
-
-/* RAII holders for the GLib objects used below, so every early return
- * frees what it allocated. */
-struct GFreeDeleter {
-  void operator()(void *p) const { g_free(p); }
-};
-using GStr = std::unique_ptr<char, GFreeDeleter>;
-
-struct GUriDeleter {
-  void operator()(GUri *u) const { g_uri_unref(u); }
-};
-using UriPtr = std::unique_ptr<GUri, GUriDeleter>;
 
 struct GObjectDeleter {
   void operator()(void *o) const { g_object_unref(o); }

@@ -5,6 +5,7 @@
 /* Proxy URI checks and the per-message TLS trust policy (net_options.h).
  * URIs are taken apart with GLib's g_uri_* functions only. */
 #include "net_options.h"
+#include "glib_ptr.h"
 
 #include <map>
 #include <memory>
@@ -21,16 +22,6 @@ namespace
 {
 
 const char kInvalidProxy[] = "<invalid proxy>";
-
-struct GFreeDeleter {
-  void operator()(void *p) const { g_free(p); }
-};
-using GStr = std::unique_ptr<char, GFreeDeleter>;
-
-struct GUriDeleter {
-  void operator()(GUri *u) const { g_uri_unref(u); }
-};
-using UriPtr = std::unique_ptr<GUri, GUriDeleter>;
 
 /* The proxy protocols GIO's GSocketClient can speak (its GProxy
  * extensions) plus "http", which libsoup handles itself (CONNECT or

@@ -6,6 +6,7 @@
  * GLib's URI functions, the answer read with json-glib; nothing here logs.
  */
 #include "token_client.h"
+#include "glib_ptr.h"
 
 #include <cstring>
 #include <utility>
@@ -25,11 +26,6 @@ namespace
 
 const char kExpires[] = "expires_in_seconds";
 const char kMaxDuration[] = "max_session_duration_seconds";
-
-struct GFreeDeleter {
-  void operator()(void *p) const { g_free(p); }
-};
-using GStr = std::unique_ptr<char, GFreeDeleter>;
 
 std::string escape(const std::string &s)
 {
