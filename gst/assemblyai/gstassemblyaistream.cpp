@@ -45,22 +45,41 @@ GstStructure *details(const EndReport &r, const std::string &url)
 }
 }  // namespace
 
+/* Timers and token callbacks on the I/O thread hold the anchor, not the
+ * stream: the stream's destructor clears it (waiting for a callback in
+ * progress), so a late callback finds nobody and does nothing. */
+struct Stream::Anchor {
+  std::mutex m;
+  Stream *stream = nullptr;
+};
+
 /* One session of the stream. Its listener callbacks run on the I/O
- * thread; they reach the stream only while the leg is the current one. */
+ * thread; they reach the stream through the anchor (a retired leg may be
+ * detached only after the stream is gone) and only act while the leg is
+ * the current one. */
 struct Stream::Leg : SessionListener {
-  explicit Leg(Stream *s) : stream(s) {}
+  explicit Leg(std::shared_ptr<Anchor> a) : anchor(std::move(a)) {}
   void on_server_event(const ServerEvent &ev, const std::string &raw) override
   {
-    stream->leg_event(this, ev, raw);
+    std::lock_guard<std::mutex> g(anchor->m);
+    if (anchor->stream)
+      anchor->stream->leg_event(this, ev, raw);
   }
   void on_malformed_frame(const std::string &error,
                           const std::string &raw) override
   {
-    stream->leg_malformed(this, error, raw);
+    std::lock_guard<std::mutex> g(anchor->m);
+    if (anchor->stream)
+      anchor->stream->leg_malformed(this, error, raw);
   }
-  void on_session_end(const EndReport &r) override { stream->leg_end(this, r); }
+  void on_session_end(const EndReport &r) override
+  {
+    std::lock_guard<std::mutex> g(anchor->m);
+    if (anchor->stream)
+      anchor->stream->leg_end(this, r);
+  }
 
-  Stream *stream;
+  std::shared_ptr<Anchor> anchor;
   uint64_t id = 0; /* unique in the stream's life (timers name legs by it) */
   std::shared_ptr<Session> session;
   std::unique_ptr<Chunker> chunker;
@@ -72,16 +91,10 @@ struct Stream::Leg : SessionListener {
   uint64_t replayed_samples = 0; /* audio sent again at its start */
   uint64_t lost_samples = 0;     /* audio that could not be sent again */
   bool began = false;
+  std::chrono::steady_clock::time_point began_at;
+  bool completed_turn = false; /* made progress: a turn ended in it */
   bool terminate_sent = false;
   bool rollover_due = false;
-};
-
-/* Timers and token callbacks on the I/O thread hold the anchor, not the
- * stream: the stream's destructor clears it (waiting for a callback in
- * progress), so a late callback finds nobody and does nothing. */
-struct Stream::Anchor {
-  std::mutex m;
-  Stream *stream = nullptr;
 };
 
 Stream::Stream(GstElement *owner)
@@ -110,15 +123,6 @@ bool Stream::has_request_token() const
 {
   return request_token_signal_ &&
          g_signal_has_handler_pending(owner_, request_token_signal_, 0, FALSE);
-}
-
-std::string Stream::emit_request_token() const
-{
-  gchar *token = nullptr;
-  g_signal_emit(owner_, request_token_signal_, 0, &token);
-  std::string t = token ? token : "";
-  g_free(token);
-  return t;
 }
 
 void Stream::open()
@@ -325,6 +329,8 @@ void Stream::connect_async_locked(Purpose purpose)
   if (has_request_token()) {
     /* The application may block (it mints a token over the network):
      * never on the shared I/O thread or the streaming thread. */
+    GstElement *owner = GST_ELEMENT(gst_object_ref(owner_));
+    guint signal = request_token_signal_;
     GThread *t = g_thread_new(
         "aai-request-token",
         [](gpointer data) -> gpointer {
@@ -333,17 +339,22 @@ void Stream::connect_async_locked(Purpose purpose)
           delete job;
           return nullptr;
         },
-        new std::function<void()>([anchor, gen, purpose]() {
-          /* Holding the anchor keeps the stream alive while the
-           * application's handler runs. */
+        new std::function<void()>([anchor, gen, purpose, owner, signal]() {
+          /* The element (not the stream) is kept alive while the
+           * application's handler runs; the anchor is taken only to
+           * deliver the answer, so nothing waits on the handler. */
+          gchar *answer = nullptr;
+          g_signal_emit(owner, signal, 0, &answer);
+          std::string token = answer ? answer : "";
+          g_free(answer);
+          gst_object_unref(owner);
           std::lock_guard<std::mutex> g(anchor->m);
           Stream *self = anchor->stream;
           if (!self)
             return;
-          std::string token = self->emit_request_token();
           if (token.empty())
             self->credential_failed(
-                gen, false, "The request-token handler gave no token.",
+                gen, purpose, false, "The request-token handler gave no token.",
                 "A handler of request-token must return a fresh temporary "
                 "token for every connection.",
                 GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED, 0);
@@ -386,11 +397,11 @@ void Stream::connect_async_locked(Purpose purpose)
     if (key.empty()) {
       /* Only the token property was given, and it was used. Reported
        * from the I/O thread: this may run in a session's callback. */
-      io_->post([anchor, gen]() {
+      io_->post([anchor, gen, purpose]() {
         std::lock_guard<std::mutex> g2(anchor->m);
         if (anchor->stream)
           anchor->stream->credential_failed(
-              gen, false, "No credentials for a new session.",
+              gen, purpose, false, "No credentials for a new session.",
               "The token property holds a single-use temporary token and it "
               "was used. To reconnect, set api-key or token-url, or handle "
               "the request-token signal.",
@@ -438,7 +449,7 @@ void Stream::token_fetched(uint64_t gen, Purpose purpose, const TokenResult &r)
     code = GST_RESOURCE_ERROR_BUSY;
     summary = "The token endpoint's rate limit was hit.";
   }
-  credential_failed(gen, r.retryable(), summary, r.describe(),
+  credential_failed(gen, purpose, r.retryable(), summary, r.describe(),
                     GST_RESOURCE_ERROR, code, r.http_status);
 }
 
@@ -447,17 +458,20 @@ void Stream::on_credential(uint64_t gen,
                            const Credential &cred)
 {
   std::lock_guard<std::mutex> l(lock_);
-  if (gen != connect_gen_ || flushing_ || failed_ || !stream_open_)
+  if (gen != connect_gen_ || failed_ || !stream_open_)
     return;
   if (purpose == Purpose::Rollover) {
     prepared_ = cred;
     return;
   }
+  if (leg_)
+    return; /* a session came up meanwhile */
   connecting_ = false;
   open_leg_locked(cred, nullptr);
 }
 
 void Stream::credential_failed(uint64_t gen,
+                               Purpose purpose,
                                bool retryable,
                                const std::string &summary,
                                const std::string &text,
@@ -469,8 +483,15 @@ void Stream::credential_failed(uint64_t gen,
   std::optional<unsigned> retry_in;
   {
     std::lock_guard<std::mutex> l(lock_);
-    if (gen != connect_gen_ || flushing_ || failed_ || !stream_open_)
+    if (gen != connect_gen_ || failed_ || !stream_open_)
       return;
+    if (purpose == Purpose::Rollover) {
+      /* The running session goes on; if it expires, the reconnection
+       * tries again (and reports what fails then). */
+      GST_WARNING_OBJECT(owner_, "no credential for the rollover: %s",
+                         summary.c_str());
+      return;
+    }
     url = redact_url(props.token_url.empty() ? props.url : props.token_url);
     int max = props.reconnect_attempts;
     if (retryable && (max < 0 || attempt_ < static_cast<unsigned>(max))) {
@@ -509,7 +530,7 @@ void Stream::credential_failed(uint64_t gen,
  * the last completed turn (all of it, for the first session). */
 void Stream::open_leg_locked(const Credential &cred, const char *reason)
 {
-  auto leg = std::make_shared<Leg>(this);
+  auto leg = std::make_shared<Leg>(anchor_);
   leg->id = ++last_leg_id_;
   /* A credential prepared for the old session's rollover is not for this
    * one (a token minted long ago may have expired). */
@@ -626,8 +647,8 @@ GstFlowReturn Stream::push(GstBuffer *buf, const GstSegment &segment)
   uint64_t n_samples = map.size / static_cast<size_t>(bps);
   /* Non-live audio waits for the reconnection rather than push the audio
    * since the last completed turn out of the replay buffer. */
-  while (!leg_ && !live_ && !flushing_ && !failed_ && stream_open_ &&
-         replay_->would_drop(n_samples, committed_))
+  while ((!leg_ || !leg_->began) && !live_ && !flushing_ && !failed_ &&
+         stream_open_ && replay_->would_drop(n_samples, committed_))
     cond_.wait(l);
   if (flushing_ || failed_ || !stream_open_) {
     gst_buffer_unmap(clipped, &map);
@@ -812,7 +833,9 @@ void Stream::schedule_reconnect_locked(unsigned delay_ms)
 void Stream::reconnect_due(uint64_t gen)
 {
   std::lock_guard<std::mutex> l(lock_);
-  if (gen != connect_gen_ || flushing_ || failed_ || !stream_open_)
+  /* Not flushing_: a sink's seek flush must not strand the stream without
+   * a session (stop() moves connect_gen_ on). */
+  if (gen != connect_gen_ || failed_ || !stream_open_ || leg_)
     return;
   connect_async_locked(Purpose::Connect);
 }
@@ -846,16 +869,23 @@ void Stream::schedule_rollover_locked(Leg &leg, int64_t expires_at)
 
 void Stream::rollover_due(uint64_t gen, uint64_t leg_id, bool force)
 {
-  std::lock_guard<std::mutex> l(lock_);
-  if (gen != connect_gen_ || !leg_ || leg_->id != leg_id || flushing_ ||
-      failed_ || draining_)
-    return;
-  if (!force) {
-    leg_->rollover_due = true;
-    connect_async_locked(Purpose::Rollover);
-  } else if (prepared_) {
+  {
+    std::lock_guard<std::mutex> l(lock_);
+    if (gen != connect_gen_ || !leg_ || leg_->id != leg_id || flushing_ ||
+        failed_ || draining_)
+      return;
+    if (!force) {
+      leg_->rollover_due = true;
+      connect_async_locked(Purpose::Rollover);
+      return;
+    }
+    if (!prepared_)
+      return;
     switch_leg_locked();
   }
+  /* Mid-turn: the new session hears the open turn again. */
+  if (on_session_lost)
+    on_session_lost();
 }
 
 void Stream::switch_leg_locked()
@@ -897,7 +927,10 @@ bool Stream::rewrite_turn_locked(Leg &leg, TurnEvent *t)
   }
   t->words = std::move(kept);
   if (t->end_of_turn && !t->words.empty()) {
-    uint64_t end = replay_->samples_of_ms(t->words.back().end_ms);
+    leg.completed_turn = true;
+    /* A word may end in the EOS padding, past the audio there is. */
+    uint64_t end = std::min(replay_->samples_of_ms(t->words.back().end_ms),
+                            replay_->end());
     if (end > committed_) {
       uint64_t previous = committed_;
       committed_ = end;
@@ -923,8 +956,8 @@ void Stream::leg_event(Leg *leg, const ServerEvent &in, const std::string &raw)
       return; /* a retired session */
     if (const auto *b = std::get_if<BeginEvent>(&ev)) {
       leg->began = true;
+      leg->began_at = std::chrono::steady_clock::now();
       unsigned attempts = attempt_;
-      attempt_ = 0;
       if (!leg->reason.empty()) {
         auto outage = std::chrono::steady_clock::now() - outage_start_;
         GstClockTime outage_ns =
@@ -965,6 +998,7 @@ void Stream::leg_event(Leg *leg, const ServerEvent &in, const std::string &raw)
       }
       if (b->expires_at > 0)
         schedule_rollover_locked(*leg, b->expires_at);
+      cond_.notify_all(); /* push() waits for a session that began */
     } else if (auto *t = std::get_if<TurnEvent>(&ev)) {
       if (!rewrite_turn_locked(*leg, t))
         return;
@@ -974,6 +1008,13 @@ void Stream::leg_event(Leg *leg, const ServerEvent &in, const std::string &raw)
       switch_now = complete && leg->rollover_due && prepared_ && !draining_;
     } else if (auto *sp = std::get_if<SpeechStartedEvent>(&ev)) {
       sp->timestamp_ms += leg->base_ms;
+    } else if (std::holds_alternative<TerminationEvent>(ev) &&
+               !leg->terminate_sent) {
+      /* The service ended the session on its own: not the end of the
+       * stream. The close that follows reconnects, and the next session
+       * hears the open turn again. */
+      GST_INFO_OBJECT(owner_, "Termination we did not ask for");
+      return;
     }
   }
   if (reconnect_msg) {
@@ -983,9 +1024,15 @@ void Stream::leg_event(Leg *leg, const ServerEvent &in, const std::string &raw)
   }
   dispatch_event(leg, ev, raw);
   if (switch_now) {
-    std::lock_guard<std::mutex> l(lock_);
-    if (leg == leg_.get() && prepared_ && !draining_ && !flushing_)
+    {
+      std::lock_guard<std::mutex> l(lock_);
+      if (leg != leg_.get() || !prepared_ || draining_ || flushing_)
+        return;
       switch_leg_locked();
+    }
+    /* The tracker starts the new session's turn numbering afresh. */
+    if (on_session_lost)
+      on_session_lost();
   }
 }
 /* ---- bus messages (I/O thread) ---- */
@@ -1163,13 +1210,20 @@ void Stream::leg_end(Leg *leg, const EndReport &r)
       return; /* retired, or replaced already */
     GST_DEBUG_OBJECT(owner_, "session ended: %s, close code %d",
                      end_reason_name(r), r.close_code);
-    bool expected = flushing_ || r.kind == EndReport::Kind::Cancelled ||
+    bool expected = r.kind == EndReport::Kind::Cancelled ||
                     (leg->terminate_sent && r.kind == EndReport::Kind::Normal);
     if (expected) {
       drained_ = true;
       cond_.notify_all();
       return;
     }
+    /* A session that got somewhere (a completed turn, or 30 s) starts a
+     * new count: a service that accepts and then closes at once must not
+     * be retried forever. */
+    if (leg->began && (leg->completed_turn ||
+                       std::chrono::steady_clock::now() - leg->began_at >=
+                           std::chrono::seconds(30)))
+      attempt_ = 0;
     Retry retry = retry_for(r);
     int max = props.reconnect_attempts;
     if (retry != Retry::Never &&

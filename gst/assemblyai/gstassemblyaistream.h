@@ -115,7 +115,6 @@ class Stream
   enum class Purpose { Connect, Rollover };
 
   bool has_request_token() const;
-  std::string emit_request_token() const;
 
   void start_stream_locked();
   void connect_async_locked(Purpose purpose);
@@ -123,6 +122,7 @@ class Stream
   void token_fetched(uint64_t gen, Purpose purpose, const TokenResult &r);
   NetOptions net_options_locked() const;
   void credential_failed(uint64_t gen,
+                         Purpose purpose,
                          bool retryable,
                          const std::string &summary,
                          const std::string &text,

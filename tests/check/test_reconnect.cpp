@@ -21,6 +21,8 @@
 #include <gst/check/gstcheck.h>
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -102,7 +104,8 @@ void run(const char *factory,
          const std::vector<uint8_t> &pcm,
          bool realtime,
          Outcome *o,
-         int timeout_s = 120)
+         int timeout_s = 120,
+         const std::function<void(GstElement *)> &setup = nullptr)
 {
   bool sink = g_str_equal(factory, "assemblyaisink");
   std::string desc =
@@ -113,6 +116,11 @@ void run(const char *factory,
             : (realtime ? "pace=true " : "pace=false ")) +
       props + (sink ? "" : " ! appsink name=out sync=false wait-on-eos=false");
   GstElement *p = launch(desc);
+  if (setup) {
+    GstElement *el = gst_bin_get_by_name(GST_BIN(p), "el");
+    setup(el);
+    gst_object_unref(el);
+  }
   GstElement *src = gst_bin_get_by_name(GST_BIN(p), "src");
   const size_t chunk = kRate / 10 * 2; /* 100 ms */
   GstClockTime pts = 0;
@@ -361,6 +369,76 @@ GST_START_TEST(test_rollover_before_expiry)
 }
 GST_END_TEST;
 
+/* The service sends Termination on its own in the middle of the stream
+ * (then closes 1000): that is not the end of the stream. The element
+ * reconnects and every word still comes once, at its time. */
+GST_START_TEST(test_unrequested_termination)
+{
+  LongStream ls("hello", 1);
+  for (const char *factory : kFactories) {
+    aai_emu::Emulator emu;
+    std::string err;
+    fail_unless(emu.start(config_for(ls), &err), "%s", err.c_str());
+    aai_emu::FaultPlan plan;
+    plan.raw_frames = {
+        "{\"type\":\"Termination\",\"audio_duration_seconds\":4,"
+        "\"session_duration_seconds\":4}"};
+    plan.raw_frames_at_audio_ms = 4000; /* inside the second turn */
+    plan.close_code = 1000;
+    plan.close_at_audio_ms = 4000;
+    emu.set_fault_plan(plan);
+    Outcome o;
+    /* In real time, so the stream has not ended (with our own Terminate)
+     * when the service's Termination comes. */
+    run(factory, base_props(emu), ls.pcm, true, &o);
+    assert_exact(o, ls, factory);
+    fail_unless_equals_int(o.named("assemblyai/reconnect").size(), 1);
+    /* Only the stream's own end is reported as a termination. */
+    fail_unless_equals_int(o.named("assemblyai/termination").size(), 1);
+  }
+}
+GST_END_TEST;
+
+/* Mints a token with the emulator, except for the second request (the
+ * rollover's): that one gets nothing. */
+static gchar *token_but_second(GstElement *, gpointer data)
+{
+  auto *ctx =
+      static_cast<std::pair<aai_emu::Emulator *, std::atomic<int> *> *>(data);
+  if (ctx->second->fetch_add(1) == 1)
+    return nullptr;
+  return g_strdup(ctx->first->mint_token(60).c_str());
+}
+
+/* No credential for a rollover: the running session goes on until it
+ * expires, then the stream reconnects; nothing is lost or repeated. */
+GST_START_TEST(test_rollover_without_credential)
+{
+  LongStream ls("counting", 1);
+  for (const char *factory : kFactories) {
+    aai_emu::Config cfg = config_for(ls);
+    cfg.max_session_duration_ms = 3000;
+    aai_emu::Emulator emu;
+    std::string err;
+    fail_unless(emu.start(cfg, &err), "%s", err.c_str());
+    std::atomic<int> calls{0};
+    std::pair<aai_emu::Emulator *, std::atomic<int> *> ctx{&emu, &calls};
+    Outcome o;
+    run(factory,
+        "url=" + emu.ws_url() +
+            " reconnect-max-backoff=50 replay-buffer=600000",
+        ls.pcm, true, &o, 120, [&](GstElement *el) {
+          g_signal_connect(el, "request-token", G_CALLBACK(token_but_second),
+                           &ctx);
+        });
+    assert_exact(o, ls, factory);
+    auto sessions = emu.sessions();
+    fail_unless(sessions.size() >= 2);
+    fail_unless_equals_int(sessions[0].close_code, 3008);
+  }
+}
+GST_END_TEST;
+
 /* A dead link: a relay between element and emulator stops moving bytes
  * (the TCP connection stays open, nothing gets through, as when a route
  * dies). The element sees that nothing can be sent for send-timeout,
@@ -547,6 +625,8 @@ static Suite *reconnect_suite(void)
   tcase_add_test(tc, test_fatal_close_not_retried);
   tcase_add_test(tc, test_rollover_before_expiry);
   tcase_add_test(tc, test_dead_link);
+  tcase_add_test(tc, test_unrequested_termination);
+  tcase_add_test(tc, test_rollover_without_credential);
   tcase_add_test(tc, test_replay_bound_reports_loss);
   tcase_add_test(tc, test_token_endpoint_transient_failures);
   tcase_add_test(tc, test_token_endpoint_fatal_failures);
