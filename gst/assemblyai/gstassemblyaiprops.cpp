@@ -470,7 +470,8 @@ bool get_shared_property(const SharedProps &p, guint id, GValue *v)
   const Settings &s = p.settings;
   switch (id) {
     case PROP_URL:
-      g_value_set_string(v, p.url.c_str());
+      /* As any URL shown: a token or password in it stays hidden. */
+      g_value_set_string(v, redact_url(p.url).c_str());
       return true;
     case PROP_CONNECT_TIMEOUT:
       g_value_set_uint(v, p.connect_timeout_ms);
@@ -546,8 +547,8 @@ bool get_shared_property(const SharedProps &p, guint id, GValue *v)
       g_value_set_boolean(v, p.post_partials);
       return true;
     case PROP_TOKEN_URL:
-      g_value_set_string(v,
-                         p.token_url.empty() ? nullptr : p.token_url.c_str());
+      g_value_set_string(
+          v, p.token_url.empty() ? nullptr : redact_url(p.token_url).c_str());
       return true;
     case PROP_AUTH_SCHEME:
       g_value_set_enum(v, static_cast<gint>(p.auth_scheme));

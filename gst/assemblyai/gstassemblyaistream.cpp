@@ -255,15 +255,11 @@ bool Stream::set_caps(GstCaps *caps)
   if (stream_open_ && active_.sample_rate == rate && active_.encoding == enc)
     return true; /* same format: keep streaming */
   if (stream_open_) {
-    /* A new format needs a new session: the sample rate and encoding are
-     * fixed at connection time. */
-    std::shared_ptr<Leg> old = std::move(leg_);
-    stream_open_ = false;
-    connecting_ = false;
-    connect_gen_++;
+    /* A new format needs a new stream (the sample rate and encoding are
+     * fixed at connection time): the old one first gets its last words,
+     * also through an outage. */
     l.unlock();
-    if (old)
-      retire_leg(std::move(old), true);
+    end_session();
     l.lock();
   }
   props.settings.sample_rate = rate;
