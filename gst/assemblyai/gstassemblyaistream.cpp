@@ -208,7 +208,6 @@ void Stream::stop()
     fetch = std::move(fetch_);
     flushing_ = true;
     stream_open_ = false;
-    connecting_ = false;
     outage_ = false;
     prepared_.reset();
     connect_gen_++;
@@ -319,8 +318,6 @@ void Stream::start_stream_locked()
 void Stream::connect_async_locked(Purpose purpose)
 {
   uint64_t gen = purpose == Purpose::Rollover ? connect_gen_ : ++connect_gen_;
-  if (purpose == Purpose::Connect)
-    connecting_ = true;
   std::shared_ptr<Anchor> anchor = anchor_;
   if (has_request_token()) {
     /* The application may block (it mints a token over the network):
@@ -411,7 +408,6 @@ void Stream::connect_async_locked(Purpose purpose)
     prepared_ = c;
     return;
   }
-  connecting_ = false;
   open_leg_locked(c, nullptr);
 }
 
@@ -462,7 +458,6 @@ void Stream::on_credential(uint64_t gen,
   }
   if (leg_)
     return; /* a session came up meanwhile */
-  connecting_ = false;
   open_leg_locked(cred, nullptr);
 }
 
@@ -489,15 +484,9 @@ void Stream::credential_failed(uint64_t gen,
       return;
     }
     url = redact_url(props.token_url.empty() ? props.url : props.token_url);
-    int max = props.reconnect_attempts;
-    if (retryable && (max < 0 || attempt_ < static_cast<unsigned>(max))) {
-      attempt_++;
-      retry_in =
-          backoff_ms(attempt_, props.reconnect_max_backoff_ms,
-                     http_status == 429 ? Retry::RateLimit : Retry::Backoff,
-                     g_random_int());
-      schedule_reconnect_locked(*retry_in);
-    }
+    if (retryable)
+      retry_in = retry_later_locked(http_status == 429 ? Retry::RateLimit
+                                                       : Retry::Backoff);
   }
   GstStructure *d = gst_structure_new(
       kDetailsName, "close-code", G_TYPE_INT, 0, "reason", G_TYPE_STRING, "",
@@ -517,7 +506,6 @@ void Stream::credential_failed(uint64_t gen,
   {
     std::lock_guard<std::mutex> l(lock_);
     failed_ = true;
-    connecting_ = false;
   }
   cond_.notify_all();
 }
@@ -728,7 +716,6 @@ void Stream::end_session()
       return;
     leg = std::move(leg_);
     stream_open_ = false;
-    connecting_ = false;
     outage_ = false;
     connect_gen_++;
     prepared_.reset();
@@ -814,16 +801,25 @@ MediaTimes Stream::times_at_ms(int64_t ms) const
 
 /* ---- reconnection and rollover (I/O thread) ---- */
 
-void Stream::schedule_reconnect_locked(unsigned delay_ms)
+/* Schedules the next attempt if @kind may be retried and attempts remain;
+ * returns the delay, or nothing (the caller reports the error). */
+std::optional<unsigned> Stream::retry_later_locked(Retry kind)
 {
+  int max = props.reconnect_attempts;
+  if (kind == Retry::Never ||
+      (max >= 0 && attempt_ >= static_cast<unsigned>(max)))
+    return std::nullopt;
+  attempt_++;
+  unsigned delay = backoff_ms(attempt_, props.reconnect_max_backoff_ms, kind,
+                              g_random_int());
   uint64_t gen = ++connect_gen_;
-  connecting_ = true;
   std::shared_ptr<Anchor> anchor = anchor_;
-  io_->post_delayed(delay_ms, [anchor, gen]() {
+  io_->post_delayed(delay, [anchor, gen]() {
     std::lock_guard<std::mutex> g(anchor->m);
     if (anchor->stream)
       anchor->stream->reconnect_due(gen);
   });
+  return delay;
 }
 
 void Stream::reconnect_due(uint64_t gen)
@@ -1221,9 +1217,7 @@ void Stream::leg_end(Leg *leg, const EndReport &r)
                            std::chrono::seconds(30)))
       attempt_ = 0;
     Retry retry = retry_for(r);
-    int max = props.reconnect_attempts;
-    if (retry != Retry::Never &&
-        (max < 0 || attempt_ < static_cast<unsigned>(max))) {
+    if (std::optional<unsigned> delay = retry_later_locked(retry)) {
       lost = std::move(leg_);
       sent_before_ += lost->session->audio_bytes_sent();
       if (!outage_) {
@@ -1232,13 +1226,10 @@ void Stream::leg_end(Leg *leg, const EndReport &r)
       }
       outage_reason_ = end_reason_name(r);
       outage_close_code_ = r.close_code;
-      attempt_++;
-      unsigned delay = backoff_ms(attempt_, props.reconnect_max_backoff_ms,
-                                  retry, g_random_int());
-      schedule_reconnect_locked(delay);
+      int max = props.reconnect_attempts;
       std::string of = max < 0 ? std::string() : " of " + std::to_string(max);
       warning = describe_end(r, display_url_) + " Reconnecting in " +
-                std::to_string(delay) + " ms (attempt " +
+                std::to_string(*delay) + " ms (attempt " +
                 std::to_string(attempt_) + of + ").";
     } else if (retry != Retry::Never && attempt_ > 0) {
       extra = " Gave up after " + std::to_string(attempt_) +

@@ -32,6 +32,7 @@
 #include "gstassemblyaiprops.h"
 #include "io_thread.h"
 #include "net_options.h"
+#include "reconnect_policy.h"
 #include "replay_buffer.h"
 #include "session.h"
 #include "timeline.h"
@@ -132,7 +133,7 @@ class Stream
   void open_leg_locked(const Credential &cred, const char *reason);
   void finish_leg_locked(Leg &leg);
   void retire_leg(std::shared_ptr<Leg> leg, bool terminate);
-  void schedule_reconnect_locked(unsigned delay_ms);
+  std::optional<unsigned> retry_later_locked(Retry kind);
   void reconnect_due(uint64_t gen);
   void schedule_rollover_locked(Leg &leg, int64_t expires_at);
   void rollover_due(uint64_t gen, uint64_t leg_id, bool force);
@@ -171,7 +172,6 @@ class Stream
   bool flushing_ = false;
   bool failed_ = false;
   bool stream_open_ = false; /* audio flows: a connection is wanted */
-  bool connecting_ = false;  /* credentials or backoff under way */
   uint64_t connect_gen_ = 0; /* invalidates stale timers and tokens */
   uint64_t last_leg_id_ = 0;
   std::optional<Credential> prepared_; /* for the next rollover */
