@@ -395,30 +395,32 @@ static void reset_tracker(GstAssemblyAITranscriberPrivate *p)
   p->tracker = std::make_unique<aai::TurnTracker>(o);
 }
 
-/* Words of the session that just ended, then the tracker is ready for the
- * next session (streaming thread, after a drain). */
-static void finish_session(GstAssemblyAITranscriber *self)
+/* Runs one end-of-session step of the tracker and shows what it
+ * released. */
+static void tracker_step(GstAssemblyAITranscriber *self,
+                         aai::TextUpdate (aai::TurnTracker::*step)())
 {
   aai::TextUpdate u;
   {
     std::lock_guard<std::mutex> l(self->priv->lock);
     if (self->priv->tracker)
-      u = self->priv->tracker->finish();
+      u = (self->priv->tracker.get()->*step)();
   }
   dispatch(self, u);
+}
+
+/* Words of the session that just ended, then the tracker is ready for the
+ * next session (streaming thread, after a drain). */
+static void finish_session(GstAssemblyAITranscriber *self)
+{
+  tracker_step(self, &aai::TurnTracker::finish);
 }
 
 /* A session was lost mid-stream: the next one hears its unfinished turn
  * again (I/O thread). */
 static void abandon_turn(GstAssemblyAITranscriber *self)
 {
-  aai::TextUpdate u;
-  {
-    std::lock_guard<std::mutex> l(self->priv->lock);
-    if (self->priv->tracker)
-      u = self->priv->tracker->abandon();
-  }
-  dispatch(self, u);
+  tracker_step(self, &aai::TurnTracker::abandon);
 }
 
 /* ---- pacing ---- */
