@@ -19,8 +19,8 @@
  * Termination before it lets EOS through: the EOS message always comes
  * after the last `assemblyai/turn`. If the connection is down at that
  * moment, EOS first waits for the reconnection (or for the attempts to run
- * out), so the end of the audio is transcribed too. `sync` is TRUE, so a file is streamed
- * in real time, as the service expects.
+ * out), so the end of the audio is transcribed too. `sync` is TRUE, so a file
+ * is streamed in real time, as the service expects.
  *
  * ## Example launch lines
  * |[

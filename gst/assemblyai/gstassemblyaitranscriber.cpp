@@ -310,17 +310,30 @@ static void observe_delay(GstAssemblyAITranscriber *self,
   }
 }
 
+/* Pipeline times of a word's millisecond: those computed with @notice
+ * when the word is one of its own (exact however old), else the stream's
+ * timeline (words held from an earlier turn). */
+static aai::MediaTimes word_times(GstAssemblyAITranscriber *self,
+                                  const aai::EventNotice *notice,
+                                  int64_t ms)
+{
+  if (notice)
+    if (std::optional<aai::MediaTimes> t = notice->find(ms))
+      return *t;
+  return self->priv->stream.times_at_ms(ms);
+}
+
 static void queue_items(GstAssemblyAITranscriber *self,
                         const std::vector<aai::TextItem> &items,
                         aai::TextOutput &out,
-                        bool observe)
+                        bool observe,
+                        const aai::EventNotice *notice)
 {
-  aai::Stream &st = self->priv->stream;
   for (const aai::TextItem &i : items) {
     switch (i.kind) {
       case aai::TextItem::Kind::Word: {
-        aai::MediaTimes s = st.times_at_ms(i.word.start_ms);
-        aai::MediaTimes e = st.times_at_ms(i.word.end_ms);
+        aai::MediaTimes s = word_times(self, notice, i.word.start_ms);
+        aai::MediaTimes e = word_times(self, notice, i.word.end_ms);
         aai::TimedWord w;
         w.text = i.word.text;
         w.pts = s.pts;
@@ -343,11 +356,13 @@ static void queue_items(GstAssemblyAITranscriber *self,
   }
 }
 
-static void dispatch(GstAssemblyAITranscriber *self, const aai::TextUpdate &u)
+static void dispatch(GstAssemblyAITranscriber *self,
+                     const aai::TextUpdate &u,
+                     const aai::EventNotice *notice = nullptr)
 {
   auto *p = self->priv;
-  queue_items(self, u.words, *p->words, true);
-  queue_items(self, u.captions, *p->captions, false);
+  queue_items(self, u.words, *p->words, true, notice);
+  queue_items(self, u.captions, *p->captions, false, notice);
   if (u.language) {
     {
       std::lock_guard<std::mutex> l(p->lock);
@@ -357,9 +372,10 @@ static void dispatch(GstAssemblyAITranscriber *self, const aai::TextUpdate &u)
   }
 }
 
-/* The Stream's hook: runs on the I/O thread for every server event. */
+/* The Stream's hook: runs on the stream's dispatcher for every server
+ * event, after its bus message. */
 static void on_server_event(GstAssemblyAITranscriber *self,
-                            const aai::ServerEvent &ev)
+                            const aai::EventNotice &n)
 {
   auto *p = self->priv;
   aai::TextUpdate u;
@@ -367,14 +383,14 @@ static void on_server_event(GstAssemblyAITranscriber *self,
     std::lock_guard<std::mutex> l(p->lock);
     if (!p->tracker)
       return;
-    if (const auto *t = std::get_if<aai::TurnEvent>(&ev))
+    if (const auto *t = std::get_if<aai::TurnEvent>(&n.event))
       u = p->tracker->on_turn(*t);
-    else if (std::holds_alternative<aai::TerminationEvent>(ev))
+    else if (std::holds_alternative<aai::TerminationEvent>(n.event))
       u = p->tracker->finish();
     else
       return;
   }
-  dispatch(self, u);
+  dispatch(self, u, &n);
 }
 
 static void reset_tracker(GstAssemblyAITranscriberPrivate *p)
@@ -417,7 +433,7 @@ static void finish_session(GstAssemblyAITranscriber *self)
 }
 
 /* A session was lost mid-stream: the next one hears its unfinished turn
- * again (I/O thread). */
+ * again (dispatcher). */
 static void abandon_turn(GstAssemblyAITranscriber *self)
 {
   tracker_step(self, &aai::TurnTracker::abandon);
@@ -561,6 +577,19 @@ static gboolean handle_caps(GstAssemblyAITranscriber *self, GstCaps *caps)
   return p->stream.set_caps(caps);
 }
 
+/* True when @b maps timestamps to running and stream time differently
+ * from @a (rate, format, base, start, time, offset, flags), as the
+ * gst-plugins-rs transcribers compare segments: a segment that only
+ * updates the position, stop or duration changes nothing for the words
+ * in flight and needs no drain. */
+static bool segment_changes_timeline(const GstSegment &a, const GstSegment &b)
+{
+  return a.format != b.format || a.rate != b.rate ||
+         a.applied_rate != b.applied_rate || a.base != b.base ||
+         a.start != b.start || a.time != b.time || a.offset != b.offset ||
+         a.flags != b.flags;
+}
+
 static gboolean handle_segment(GstAssemblyAITranscriber *self, GstEvent *event)
 {
   auto *p = self->priv;
@@ -573,8 +602,16 @@ static gboolean handle_segment(GstAssemblyAITranscriber *self, GstEvent *event)
                        gst_format_get_name(seg->format)));
     return FALSE;
   }
-  if (p->stream.audio_sent() > 0) {
-    /* Words already in flight belong to the old segment. */
+  bool changed;
+  {
+    std::lock_guard<std::mutex> l(p->lock);
+    changed = segment_changes_timeline(p->segment, *seg);
+  }
+  if (changed && p->stream.has_audio()) {
+    /* Words already in flight belong to the old segment's timeline: they
+     * go out before the new segment, and a new session starts with the
+     * next buffer. */
+    GST_INFO_OBJECT(self, "new segment changes the timeline: draining");
     p->stream.end_session();
     finish_session(self);
   }
@@ -1178,10 +1215,9 @@ static void gst_assemblyai_transcriber_init(GstAssemblyAITranscriber *self)
       aai::TextOutput::Kind::Captions);
   apply_text_settings(p);
 
-  p->stream.on_event = [self](const aai::ServerEvent &ev) {
-    on_server_event(self, ev);
-  };
-  p->stream.on_session_lost = [self]() { abandon_turn(self); };
+  p->stream.set_hooks(
+      [self](const aai::EventNotice &n) { on_server_event(self, n); },
+      [self]() { abandon_turn(self); });
   p->stream.set_request_token_signal(transcriber_signals[SIGNAL_REQUEST_TOKEN]);
   /* Unlinked text pads are normal: as a sink, the bin waits for this
    * element's EOS. */

@@ -102,8 +102,9 @@ inline aai::ConnectParams connect_params(const std::string &base,
 /* A session with its recorder; shut down and detached on destruction. */
 struct TestSession {
   std::shared_ptr<aai::IoThread> io = aai::IoThread::acquire();
-  Recorder rec;
-  std::shared_ptr<aai::Session> session = aai::Session::create(io.get(), &rec);
+  std::shared_ptr<Recorder> recorder = std::make_shared<Recorder>();
+  Recorder &rec = *recorder;
+  std::shared_ptr<aai::Session> session = aai::Session::create(io, recorder);
 
   explicit TestSession(aai::ConnectParams p) { session->connect(std::move(p)); }
   ~TestSession()

@@ -255,13 +255,12 @@ GST_START_TEST(test_watchdog_after_token_fetch)
   std::condition_variable cond;
   bool have = false;
   aai::TokenResult token;
-  auto f =
-      aai::TokenFetch::start(io.get(), req, [&](const aai::TokenResult &r) {
-        std::lock_guard<std::mutex> l(lock);
-        token = r;
-        have = true;
-        cond.notify_all();
-      });
+  auto f = aai::TokenFetch::start(io, req, [&](const aai::TokenResult &r) {
+    std::lock_guard<std::mutex> l(lock);
+    token = r;
+    have = true;
+    cond.notify_all();
+  });
   {
     std::unique_lock<std::mutex> l(lock);
     fail_unless(

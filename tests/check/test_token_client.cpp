@@ -47,7 +47,7 @@ struct Fetch {
 
   void start(const TokenRequest &req)
   {
-    fetch = TokenFetch::start(io.get(), req, [this](const TokenResult &r) {
+    fetch = TokenFetch::start(io, req, [this](const TokenResult &r) {
       std::lock_guard<std::mutex> l(lock);
       calls++;
       on_io = io->on_io_thread();

@@ -8,7 +8,8 @@
 
 #include <string>
 
-namespace aai {
+namespace aai
+{
 
 enum class CloseClass {
   Normal,    /* 1000 after Termination: nothing to do */

@@ -4,7 +4,7 @@
  */
 #include "io_thread.h"
 
-#include <mutex>
+#include <map>
 
 #include <libsoup/soup.h>
 
@@ -26,8 +26,10 @@ SoupSession *new_session(GProxyResolver *resolver)
                                        nullptr);
 }
 
-std::mutex instance_lock;
-std::weak_ptr<IoThread> instance;
+/* Plain GLib statics (no destructors run at exit while the thread may
+ * still be finishing). */
+GMutex instance_lock;
+std::weak_ptr<IoThread> *instance = nullptr;
 
 struct Task {
   std::function<void()> fn;
@@ -45,81 +47,97 @@ void free_task(gpointer data)
 }
 }  // namespace
 
+/* What the thread owns. It outlives the IoThread object by the time the
+ * loop takes to stop: the thread frees it last. */
+struct IoThread::Loop {
+  GMainContext *context = nullptr;
+  GMainLoop *loop = nullptr;
+  SoupSession *session = nullptr;
+  std::map<std::string, SoupSession *> proxy_sessions;
+  GMutex start_lock;
+  GCond start_cond;
+  bool started = false;
+};
+
 std::shared_ptr<IoThread> IoThread::acquire()
 {
-  std::lock_guard<std::mutex> lock(instance_lock);
-  std::shared_ptr<IoThread> t = instance.lock();
+  g_mutex_lock(&instance_lock);
+  if (!instance)
+    instance = new std::weak_ptr<IoThread>();
+  std::shared_ptr<IoThread> t = instance->lock();
   if (!t) {
     t = std::shared_ptr<IoThread>(new IoThread());
-    instance = t;
+    *instance = t;
   }
+  g_mutex_unlock(&instance_lock);
   return t;
 }
 
-IoThread::IoThread()
+IoThread::IoThread() : loop_(new Loop())
 {
-  g_mutex_init(&start_lock_);
-  g_cond_init(&start_cond_);
-  context_ = g_main_context_new();
-  loop_ = g_main_loop_new(context_, FALSE);
-  thread_ = g_thread_new("assemblyai-io", thread_main, this);
+  g_mutex_init(&loop_->start_lock);
+  g_cond_init(&loop_->start_cond);
+  loop_->context = g_main_context_new();
+  loop_->loop = g_main_loop_new(loop_->context, FALSE);
+  thread_ = g_thread_new("assemblyai-io", thread_main, loop_);
   /* Wait until the SoupSession exists so callers may post right away. */
-  g_mutex_lock(&start_lock_);
-  while (!started_)
-    g_cond_wait(&start_cond_, &start_lock_);
-  g_mutex_unlock(&start_lock_);
+  g_mutex_lock(&loop_->start_lock);
+  while (!loop_->started)
+    g_cond_wait(&loop_->start_cond, &loop_->start_lock);
+  g_mutex_unlock(&loop_->start_lock);
 }
 
 IoThread::~IoThread()
 {
-  /* Holders are elements (dropped in READY->NULL on an application or
-   * streaming thread), never I/O-thread callbacks: joining from the I/O
-   * thread itself would deadlock. */
-  g_assert(!on_io_thread());
-  /* Sessions were told to shut down before their elements let go of the
-   * thread; give their close handshakes (forced after a grace period) time
-   * to finish so nothing is leaked. */
-  gint64 deadline = g_get_monotonic_time() + 5 * G_TIME_SPAN_SECOND;
-  g_mutex_lock(&start_lock_);
-  while (live_connections_ > 0) {
-    if (!g_cond_wait_until(&start_cond_, &start_lock_, deadline))
-      break;
+  /* Every holder is gone: no session or request is left. The loop stops
+   * after what is already queued; the thread then frees its objects. */
+  GMainLoop *loop = loop_->loop;
+  if (on_io_thread()) {
+    /* The last holder was one of the thread's own callbacks: the thread
+     * cannot join itself, it finishes on its own. */
+    g_main_loop_quit(loop);
+    g_thread_unref(thread_);
+    return;
   }
-  g_mutex_unlock(&start_lock_);
-  post([this]() { g_main_loop_quit(loop_); });
+  post([loop]() { g_main_loop_quit(loop); });
   g_thread_join(thread_);
-  g_main_loop_unref(loop_);
-  g_main_context_unref(context_);
-  g_cond_clear(&start_cond_);
-  g_mutex_clear(&start_lock_);
 }
 
 gpointer IoThread::thread_main(gpointer data)
 {
-  auto *self = static_cast<IoThread *>(data);
-  g_main_context_push_thread_default(self->context_);
+  auto *l = static_cast<Loop *>(data);
+  g_main_context_push_thread_default(l->context);
   /* Created here so its sources and callbacks live on this context. */
-  self->session_ = new_session(nullptr);
-  g_mutex_lock(&self->start_lock_);
-  self->started_ = true;
-  g_cond_signal(&self->start_cond_);
-  g_mutex_unlock(&self->start_lock_);
+  l->session = new_session(nullptr);
+  g_mutex_lock(&l->start_lock);
+  l->started = true;
+  g_cond_signal(&l->start_cond);
+  g_mutex_unlock(&l->start_lock);
 
-  g_main_loop_run(self->loop_);
+  g_main_loop_run(l->loop);
 
-  for (auto &kv : self->proxy_sessions_) {
+  for (auto &kv : l->proxy_sessions) {
     soup_session_abort(kv.second);
     g_object_unref(kv.second);
   }
-  self->proxy_sessions_.clear();
-  soup_session_abort(self->session_);
-  g_object_unref(self->session_);
-  self->session_ = nullptr;
+  l->proxy_sessions.clear();
+  soup_session_abort(l->session);
+  g_object_unref(l->session);
   /* Let pending cancellations and closes finish their cleanup. */
-  while (g_main_context_iteration(self->context_, FALSE)) {
+  while (g_main_context_iteration(l->context, FALSE)) {
   }
-  g_main_context_pop_thread_default(self->context_);
+  g_main_context_pop_thread_default(l->context);
+  g_main_loop_unref(l->loop);
+  g_main_context_unref(l->context);
+  g_cond_clear(&l->start_cond);
+  g_mutex_clear(&l->start_lock);
+  delete l;
   return nullptr;
+}
+
+GMainContext *IoThread::context() const
+{
+  return loop_->context;
 }
 
 void IoThread::post(std::function<void()> fn)
@@ -127,7 +145,7 @@ void IoThread::post(std::function<void()> fn)
   GSource *src = g_idle_source_new();
   g_source_set_priority(src, G_PRIORITY_DEFAULT);
   g_source_set_callback(src, run_task, new Task{std::move(fn)}, free_task);
-  g_source_attach(src, context_);
+  g_source_attach(src, loop_->context);
   g_source_unref(src);
 }
 
@@ -135,7 +153,7 @@ void IoThread::post_delayed(unsigned delay_ms, std::function<void()> fn)
 {
   GSource *src = g_timeout_source_new(delay_ms);
   g_source_set_callback(src, run_task, new Task{std::move(fn)}, free_task);
-  g_source_attach(src, context_);
+  g_source_attach(src, loop_->context);
   g_source_unref(src);
 }
 
@@ -143,9 +161,9 @@ SoupSession *IoThread::session_for(const NetOptions &net)
 {
   g_assert(on_io_thread());
   if (net.proxy.empty())
-    return session_;
-  auto it = proxy_sessions_.find(net.proxy);
-  if (it != proxy_sessions_.end())
+    return loop_->session;
+  auto it = loop_->proxy_sessions.find(net.proxy);
+  if (it != loop_->proxy_sessions.end())
     return it->second;
   /* The URI (credentials included) goes to GIO/libsoup as given: GIO's
    * SOCKS code and libsoup's proxy authentication read user:password
@@ -154,28 +172,13 @@ SoupSession *IoThread::session_for(const NetOptions &net)
       g_simple_proxy_resolver_new(net.proxy.c_str(), nullptr);
   SoupSession *s = new_session(resolver);
   g_object_unref(resolver);
-  proxy_sessions_.emplace(net.proxy, s);
+  loop_->proxy_sessions.emplace(net.proxy, s);
   return s;
-}
-
-void IoThread::connection_started()
-{
-  g_mutex_lock(&start_lock_);
-  live_connections_++;
-  g_mutex_unlock(&start_lock_);
-}
-
-void IoThread::connection_ended()
-{
-  g_mutex_lock(&start_lock_);
-  live_connections_--;
-  g_cond_broadcast(&start_cond_);
-  g_mutex_unlock(&start_lock_);
 }
 
 bool IoThread::on_io_thread() const
 {
-  return g_main_context_is_owner(context_);
+  return g_main_context_is_owner(loop_->context);
 }
 
 }  // namespace aai

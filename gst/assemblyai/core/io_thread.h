@@ -2,11 +2,18 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* The one process-wide I/O thread: its own GMainContext and one SoupSession
+/* The process-wide I/O thread: its own GMainContext and one SoupSession
  * (plus one per explicit proxy, see session_for()), shared by every element
  * instance (a process with 100 streams has one thread, not 100). libsoup
  * objects are created, used and destroyed only on this thread
- * (toolchain-notes §3).
+ * (docs/architecture.md, "Threads").
+ *
+ * One ownership model: whatever posts to the thread or has callbacks on it
+ * (a stream, a session, a token request) holds a std::shared_ptr to it, so
+ * the thread outlives every one of them; nothing keeps a raw pointer across
+ * threads. The thread stops when the last holder lets go, wherever that
+ * happens: joined from another thread, or left to finish by itself when
+ * the last holder was one of its own callbacks.
  *
  * Work is handed over with post(): an idle source attached to the thread's
  * context. Same-priority idle sources dispatch in FIFO order, so audio posted
@@ -15,7 +22,6 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 
@@ -31,8 +37,7 @@ struct NetOptions;
 class IoThread
 {
  public:
-  /* Returns the shared thread, starting it if needed. Every holder keeps it
-   * alive; the thread stops when the last reference is dropped. */
+  /* Returns the shared thread, starting it if needed. */
   static std::shared_ptr<IoThread> acquire();
 
   ~IoThread();
@@ -44,9 +49,7 @@ class IoThread
   /* Runs @fn on the I/O thread after @delay_ms. */
   void post_delayed(unsigned delay_ms, std::function<void()> fn);
 
-  GMainContext *context() const { return context_; }
-  /* Only valid on the I/O thread. */
-  SoupSession *soup_session() const { return session_; }
+  GMainContext *context() const;
   /* I/O thread only. The session for @net's proxy: the default session
    * (environment/system proxy settings) for "", else one cached session per
    * proxy URI with a GSimpleProxyResolver for it ("direct://" = none).
@@ -55,24 +58,13 @@ class IoThread
   SoupSession *session_for(const NetOptions &net);
   bool on_io_thread() const;
 
-  /* Connections in flight keep the thread running: stopping waits (bounded)
-   * until every started connection has ended, so none is leaked. */
-  void connection_started();
-  void connection_ended(); /* I/O thread */
-
  private:
+  struct Loop;
   IoThread();
   static gpointer thread_main(gpointer data);
 
-  GMainContext *context_ = nullptr;
-  GMainLoop *loop_ = nullptr;
-  GThread *thread_ = nullptr;
-  SoupSession *session_ = nullptr;
-  std::map<std::string, SoupSession *> proxy_sessions_; /* I/O thread */
-  GMutex start_lock_;
-  GCond start_cond_;
-  bool started_ = false;
-  int live_connections_ = 0; /* under start_lock_ */
+  Loop *loop_; /* owned by the thread, which frees it when it ends */
+  GThread *thread_;
 };
 
 }  // namespace aai

@@ -13,7 +13,8 @@
 #include <variant>
 #include <vector>
 
-namespace aai {
+namespace aai
+{
 
 struct Word {
   std::string text;
@@ -74,8 +75,12 @@ struct UnknownEvent {
   std::string type;
 };
 
-using ServerEvent = std::variant<BeginEvent, TurnEvent, SpeechStartedEvent,
-                                 TerminationEvent, ErrorEvent, WarningEvent,
+using ServerEvent = std::variant<BeginEvent,
+                                 TurnEvent,
+                                 SpeechStartedEvent,
+                                 TerminationEvent,
+                                 ErrorEvent,
+                                 WarningEvent,
                                  UnknownEvent>;
 
 struct ParseResult {

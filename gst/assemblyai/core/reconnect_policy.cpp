@@ -13,10 +13,15 @@ namespace aai
 
 Retry retry_for(const EndReport &r)
 {
+  /* The server broke the protocol: an oversized message would come again
+   * with the replayed audio; garbled data may not. */
+  if (r.server_violation)
+    return r.server_violation == 1009 ? Retry::Never : Retry::Backoff;
   switch (r.kind) {
     case EndReport::Kind::Cancelled:
       return Retry::Never;
     case EndReport::Kind::Timeout:
+    case EndReport::Kind::Stalled:
       return Retry::Backoff;
     case EndReport::Kind::ConnectFailed:
       /* A certificate is not going to become trusted; a refused port, a
@@ -64,7 +69,11 @@ unsigned backoff_ms(unsigned attempt,
 
 const char *end_reason_name(const EndReport &r)
 {
+  if (r.server_violation)
+    return "protocol-violation";
   switch (r.kind) {
+    case EndReport::Kind::Stalled:
+      return "terminate-timeout";
     case EndReport::Kind::Timeout:
       return "timeout";
     case EndReport::Kind::ConnectFailed:

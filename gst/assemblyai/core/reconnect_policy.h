@@ -38,8 +38,9 @@ unsigned backoff_ms(unsigned attempt,
                     uint32_t random);
 
 /* "connection-lost", "closed", "dead-link" (EndReport::dead_link),
- * "connect-failed", "upgrade-refused", "timeout" ("cancelled" for our own
- * close): the reason field of assemblyai/reconnect. */
+ * "connect-failed", "upgrade-refused", "timeout", "terminate-timeout"
+ * (Stalled), "protocol-violation" (server_violation); "cancelled" for our
+ * own close: the reason field of assemblyai/reconnect. */
 const char *end_reason_name(const EndReport &r);
 
 }  // namespace aai

@@ -31,15 +31,24 @@ void remove_source(GMainContext *ctx, guint *id)
 }
 }  // namespace
 
-std::shared_ptr<Session> Session::create(IoThread *io,
-                                         SessionListener *listener)
+std::shared_ptr<Session> Session::create(
+    std::shared_ptr<IoThread> io,
+    std::shared_ptr<SessionListener> listener)
 {
-  return std::shared_ptr<Session>(new Session(io, listener));
+  return std::shared_ptr<Session>(
+      new Session(std::move(io), std::move(listener)));
 }
 
-Session::Session(IoThread *io, SessionListener *listener)
-    : io_(io), listener_(listener)
+Session::Session(std::shared_ptr<IoThread> io,
+                 std::shared_ptr<SessionListener> listener)
+    : io_(std::move(io)), listener_(std::move(listener))
 {
+}
+
+std::shared_ptr<SessionListener> Session::listener() const
+{
+  std::lock_guard<std::mutex> l(cb_lock_);
+  return listener_;
 }
 
 Session::~Session()
@@ -53,7 +62,6 @@ void Session::connect(ConnectParams params)
 {
   params_ = std::move(params);
   auto self = shared_from_this();
-  io_->connection_started();
   io_->post([self]() { self->start_on_io(); });
 }
 
@@ -92,8 +100,11 @@ void Session::shutdown()
 
 void Session::detach()
 {
-  std::lock_guard<std::mutex> l(cb_lock_);
-  listener_ = nullptr;
+  std::shared_ptr<SessionListener> gone;
+  {
+    std::lock_guard<std::mutex> l(cb_lock_);
+    gone = std::move(listener_);
+  }
 }
 
 uint64_t Session::audio_bytes_sent() const
@@ -215,9 +226,10 @@ void Session::on_connected(GObject *src, GAsyncResult *res, gpointer data)
     return;
   }
   self->conn_ = conn;
-  /* The payload limit guards against a runaway server frame; real frames
-   * are a few KiB. */
-  soup_websocket_connection_set_max_incoming_payload_size(conn, 1 << 22);
+  /* A runaway server frame must not exhaust memory, but a long Turn is
+   * legitimately large (kMaxIncomingMessage). */
+  soup_websocket_connection_set_max_incoming_payload_size(conn,
+                                                          kMaxIncomingMessage);
   g_signal_connect(conn, "message", G_CALLBACK(on_message), self.get());
   g_signal_connect(conn, "closed", G_CALLBACK(on_closed), self.get());
   g_signal_connect(conn, "error", G_CALLBACK(on_error), self.get());
@@ -298,18 +310,16 @@ void Session::on_message(SoupWebsocketConnection *,
   const char *bytes = static_cast<const char *>(g_bytes_get_data(msg, &size));
   std::string raw(bytes ? bytes : "", size);
   if (type != SOUP_WEBSOCKET_DATA_TEXT) {
-    std::lock_guard<std::mutex> l(self->cb_lock_);
-    if (self->listener_)
-      self->listener_->on_malformed_frame(
+    if (auto listener = self->listener())
+      listener->on_malformed_frame(
           "the server sent a binary frame (only JSON text frames are expected)",
           "");
     return;
   }
   ParseResult pr = parse_server_frame(raw.data(), raw.size());
   if (!pr.event) {
-    std::lock_guard<std::mutex> l(self->cb_lock_);
-    if (self->listener_)
-      self->listener_->on_malformed_frame(pr.error, raw);
+    if (auto listener = self->listener())
+      listener->on_malformed_frame(pr.error, raw);
     return;
   }
   const ServerEvent &ev = *pr.event;
@@ -329,14 +339,21 @@ void Session::on_message(SoupWebsocketConnection *,
   } else if (const auto *e = std::get_if<ErrorEvent>(&ev)) {
     self->report_.error_frame = *e;
   }
-  std::lock_guard<std::mutex> l(self->cb_lock_);
-  if (self->listener_)
-    self->listener_->on_server_event(ev, raw);
+  if (auto listener = self->listener())
+    listener->on_server_event(ev, raw);
 }
 
 void Session::on_error(SoupWebsocketConnection *, GError *err, gpointer data)
 {
   auto *self = static_cast<Session *>(data);
+  /* libsoup closes the connection itself after these, with the code it
+   * names: what the server sent is the cause, not the network. */
+  if (err->domain == SOUP_WEBSOCKET_ERROR &&
+      (err->code == SOUP_WEBSOCKET_CLOSE_TOO_BIG ||
+       err->code == SOUP_WEBSOCKET_CLOSE_BAD_DATA ||
+       err->code == SOUP_WEBSOCKET_CLOSE_PROTOCOL_ERROR) &&
+      !self->report_.server_violation)
+    self->report_.server_violation = err->code;
   if (self->report_.transport_error.empty())
     self->report_.transport_error = err->message;
 }
@@ -350,6 +367,11 @@ void Session::on_closed(SoupWebsocketConnection *c, gpointer data)
   if (r.dead_link) {
     r.kind = EndReport::Kind::Closed;
     r.close_code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
+  } else if (r.server_violation) {
+    /* Whatever the server answered to our close, this is why it ended. */
+    r.kind = EndReport::Kind::Closed;
+    r.close_code = r.server_violation;
+    r.close_reason.clear();
   } else if (r.kind != EndReport::Kind::Timeout) {
     if (code == 0 || code == SOUP_WEBSOCKET_CLOSE_ABNORMAL) {
       /* No close frame: the TCP connection dropped (or we forced it). */
@@ -381,20 +403,27 @@ void Session::pump_on_io()
       return;
     frames.swap(queue_);
   }
-  if (!conn_ || closing_ ||
-      soup_websocket_connection_get_state(conn_) != SOUP_WEBSOCKET_STATE_OPEN)
+  if (!conn_ || closing_)
     return;
+  /* A send can end the connection (a write error closes it and emits
+   * "closed", which clears conn_): hold it, and check before every frame,
+   * since sending on a connection that is not open is a CRITICAL. */
+  SoupWebsocketConnection *conn =
+      SOUP_WEBSOCKET_CONNECTION(g_object_ref(conn_));
   uint64_t sent = 0;
   for (const Frame &f : frames) {
+    if (conn_ != conn || closing_ ||
+        soup_websocket_connection_get_state(conn) != SOUP_WEBSOCKET_STATE_OPEN)
+      break;
     if (f.binary) {
-      soup_websocket_connection_send_binary(conn_, f.data.data(),
-                                            f.data.size());
+      soup_websocket_connection_send_binary(conn, f.data.data(), f.data.size());
       sent += f.data.size();
     } else {
       std::string text(f.data.begin(), f.data.end());
-      soup_websocket_connection_send_text(conn_, text.c_str());
+      soup_websocket_connection_send_text(conn, text.c_str());
     }
   }
+  g_object_unref(conn);
   std::lock_guard<std::mutex> l(lock_);
   bytes_sent_ += sent;
 }
@@ -443,13 +472,10 @@ void Session::end_on_io(EndReport report)
   if (msg_)
     g_signal_handlers_disconnect_by_data(msg_, this);
   g_clear_object(&msg_);
-  {
-    std::lock_guard<std::mutex> l(cb_lock_);
-    if (listener_)
-      listener_->on_session_end(report);
-  }
-  io_->connection_ended();
-  /* May destroy this object: last statement. */
+  if (auto listener = this->listener())
+    listener->on_session_end(report);
+  /* May destroy this object (and with it maybe the last hold on the I/O
+   * thread): last statement. */
   std::shared_ptr<Session> keep = std::move(self_ref_);
 }
 

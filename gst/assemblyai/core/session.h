@@ -34,6 +34,11 @@ namespace aai
 
 class LinkWatchdog;
 
+/* The largest server message accepted. A Turn repeats every word of the
+ * turn so far (about 100 bytes of JSON per word), so even a turn of 100,000
+ * words (~10 MB) fits; libsoup's own default is 4 MiB. */
+constexpr uint64_t kMaxIncomingMessage = 64u << 20;
+
 struct ConnectParams {
   std::string url;         /* may carry ?token= (AuthMode::QueryToken) */
   std::string display_url; /* redacted: safe for messages and logs */
@@ -60,6 +65,8 @@ struct EndReport {
     Closed,         /* closed with a non-1000 code or dropped (1006) */
     Timeout,        /* no Begin within connect_timeout_ms */
     Cancelled,      /* closed by us (shutdown) */
+    Stalled,        /* no Termination within terminate-timeout after Terminate
+                     * (set by the stream, not the session) */
   };
   Kind kind = Kind::Normal;
   int http_status = 0;
@@ -69,6 +76,11 @@ struct EndReport {
   std::string transport_error; /* GError message, if any; never secrets */
   bool tls_error = false;
   bool dead_link = false; /* closed by the send_timeout_ms watchdog */
+  /* The server broke the WebSocket protocol and the connection was closed
+   * for it: the close code sent back (1009 a message above
+   * kMaxIncomingMessage, 1007 a text frame that is not UTF-8, 1002 any
+   * other framing error); 0 if not. */
+  int server_violation = 0;
   bool began = false;
   bool terminated = false; /* Termination was received */
   std::optional<ErrorEvent> error_frame;
@@ -89,10 +101,11 @@ class SessionListener
 class Session : public std::enable_shared_from_this<Session>
 {
  public:
-  /* @io must outlive the session's connection (IoThread waits for live
-   * sessions before it stops). */
-  static std::shared_ptr<Session> create(IoThread *io,
-                                         SessionListener *listener);
+  /* The listener is called on the I/O thread, never with a lock of the
+   * session held. */
+  static std::shared_ptr<Session> create(
+      std::shared_ptr<IoThread> io,
+      std::shared_ptr<SessionListener> listener);
   ~Session();
 
   void connect(ConnectParams params);
@@ -101,8 +114,8 @@ class Session : public std::enable_shared_from_this<Session>
   /* Closes now (code 1000 if open, forced after a short grace period);
    * on_session_end follows with Kind::Cancelled unless it already ended. */
   void shutdown();
-  /* No listener call starts after this returns. Do not call it while
-   * holding a lock that listener callbacks take. */
+  /* No listener call starts after this returns (one already started may
+   * still be running). */
   void detach();
 
   uint64_t audio_bytes_sent() const;
@@ -110,7 +123,9 @@ class Session : public std::enable_shared_from_this<Session>
   std::string session_id() const;
 
  private:
-  Session(IoThread *io, SessionListener *listener);
+  Session(std::shared_ptr<IoThread> io,
+          std::shared_ptr<SessionListener> listener);
+  std::shared_ptr<SessionListener> listener() const;
 
   struct Frame {
     bool binary;
@@ -137,11 +152,11 @@ class Session : public std::enable_shared_from_this<Session>
   void stop_watchdog_on_io();
   static gboolean watchdog_tick(gpointer data);
 
-  IoThread *io_;
+  std::shared_ptr<IoThread> io_;
   ConnectParams params_;
 
-  std::mutex cb_lock_; /* held while calling the listener */
-  SessionListener *listener_;
+  mutable std::mutex cb_lock_; /* guards listener_ */
+  std::shared_ptr<SessionListener> listener_;
 
   mutable std::mutex lock_; /* queue and counters */
   std::deque<Frame> queue_;

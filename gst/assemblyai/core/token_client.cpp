@@ -233,19 +233,20 @@ std::string TokenResult::describe() const
 
 /* ---- TokenFetch ---- */
 
-std::shared_ptr<TokenFetch> TokenFetch::start(IoThread *io,
+std::shared_ptr<TokenFetch> TokenFetch::start(std::shared_ptr<IoThread> io,
                                               TokenRequest request,
                                               Done done)
 {
   std::shared_ptr<TokenFetch> f(
       new TokenFetch(io, std::move(request), std::move(done)));
-  io->connection_started();
   io->post([f]() { f->start_on_io(); });
   return f;
 }
 
-TokenFetch::TokenFetch(IoThread *io, TokenRequest request, Done done)
-    : io_(io),
+TokenFetch::TokenFetch(std::shared_ptr<IoThread> io,
+                       TokenRequest request,
+                       Done done)
+    : io_(std::move(io)),
       request_(std::move(request)),
       done_(std::move(done)),
       cancellable_(g_cancellable_new()),
@@ -379,8 +380,8 @@ void TokenFetch::finish_on_io(TokenResult result)
   done_ = nullptr;
   if (done)
     done(result);
-  io_->connection_ended();
-  /* May destroy this object: last statement. */
+  /* May destroy this object (and with it maybe the last hold on the I/O
+   * thread): last statement. */
   std::shared_ptr<TokenFetch> keep = std::move(self_ref_);
 }
 

@@ -69,15 +69,13 @@ struct TokenResult {
 
 /* One token request. start() returns at once; @done is called exactly
  * once, on the I/O thread, with the result (Cancelled after cancel()).
- * The request keeps itself alive until then; it counts as a live
- * connection of @io, so @io (which must outlive the call to start())
- * waits for it before stopping. */
+ * The request keeps itself (and so @io) alive until then. */
 class TokenFetch : public std::enable_shared_from_this<TokenFetch>
 {
  public:
   using Done = std::function<void(const TokenResult &)>;
 
-  static std::shared_ptr<TokenFetch> start(IoThread *io,
+  static std::shared_ptr<TokenFetch> start(std::shared_ptr<IoThread> io,
                                            TokenRequest request,
                                            Done done);
   ~TokenFetch();
@@ -88,13 +86,13 @@ class TokenFetch : public std::enable_shared_from_this<TokenFetch>
   void cancel();
 
  private:
-  TokenFetch(IoThread *io, TokenRequest request, Done done);
+  TokenFetch(std::shared_ptr<IoThread> io, TokenRequest request, Done done);
   void start_on_io();
   void finish_on_io(TokenResult result);
   static void on_sent(GObject *src, GAsyncResult *res, gpointer data);
   static gboolean on_timeout(gpointer data);
 
-  IoThread *io_;
+  std::shared_ptr<IoThread> io_;
   TokenRequest request_;
   Done done_;
   GCancellable *cancellable_; /* thread-safe; cancel() uses it */
