@@ -240,7 +240,7 @@ void StreamMachine::credential_failed(uint64_t request,
   FailedNotice n;
   n.credential = f;
   n.attempts = f.retry == Retry::Never ? 0 : attempt_;
-  fail(std::move(n));
+  fail_stream(std::move(n));
 }
 
 /* Opens a session that starts with the replay: the audio since the end of
@@ -301,7 +301,7 @@ void StreamMachine::lose_leg(const EndReport &r)
     FailedNotice n;
     n.report = r;
     n.attempts = retry == Retry::Never ? 0 : attempt_;
-    fail(std::move(n));
+    fail_stream(std::move(n));
     return;
   }
   retire_leg(std::move(leg_), false);
@@ -336,7 +336,7 @@ std::optional<unsigned> StreamMachine::retry_later(Retry kind)
   return delay;
 }
 
-void StreamMachine::fail(FailedNotice n)
+void StreamMachine::fail_stream(FailedNotice n)
 {
   failed_ = true;
   gen_++;

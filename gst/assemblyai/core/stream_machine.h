@@ -278,7 +278,7 @@ class StreamMachine
   void retire_leg(std::unique_ptr<Leg> leg, bool terminate);
   void lose_leg(const EndReport &r);
   std::optional<unsigned> retry_later(Retry kind);
-  void fail(FailedNotice n);
+  void fail_stream(FailedNotice n);
   void start_timer(TimerKind kind, uint64_t leg, unsigned delay_ms);
   void schedule_rollover(const Leg &leg, int64_t expires_at);
   void rollover_due(const Timer &t, bool force);
