@@ -140,11 +140,20 @@ bool TextOutput::set_active(bool active)
   return gst_pad_stop_task(pad_);
 }
 
-void TextOutput::start_flushing()
+void TextOutput::start_flushing(std::vector<GstEvent *> *sticky)
 {
-  /* Drops what is queued and wakes the task wherever it waits. */
+  /* Drops what is queued (keeping the sticky events that survive a flush
+   * in @sticky) and wakes the task wherever it waits. */
   std::lock_guard<std::mutex> l(lock_);
   flushing_ = true;
+  for (Item &i : queue_) {
+    if (sticky && i.event && GST_EVENT_IS_STICKY(i.event) &&
+        GST_EVENT_TYPE(i.event) != GST_EVENT_SEGMENT &&
+        GST_EVENT_TYPE(i.event) != GST_EVENT_EOS) {
+      sticky->push_back(i.event);
+      i.event = nullptr;
+    }
+  }
   clear_queue_locked();
   if (clock_id_)
     gst_clock_id_unschedule(clock_id_);
@@ -153,7 +162,17 @@ void TextOutput::start_flushing()
 
 void TextOutput::flush_start()
 {
-  start_flushing();
+  /* Sticky events the task had not pushed yet (STREAM_START, CAPS, tags)
+   * stay on the pad, where GStreamer keeps them across the flush and sends
+   * them before the next data; only the segment (reset by the flush) and
+   * EOS go with the rest of the queue. */
+  std::vector<GstEvent *> sticky;
+  start_flushing(&sticky);
+  for (GstEvent *e : sticky) {
+    GST_DEBUG_OBJECT(pad_, "keeping %" GST_PTR_FORMAT " across the flush", e);
+    gst_pad_store_sticky_event(pad_, e);
+    gst_event_unref(e);
+  }
   /* Unblocks a push stuck downstream, then waits for the loop to leave. */
   gst_pad_push_event(pad_, gst_event_new_flush_start());
   gst_pad_pause_task(pad_);

@@ -24,6 +24,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <gst/gst.h>
 
@@ -98,7 +99,7 @@ class TextOutput
   void queue(Item &&item);
   bool accept_locked(Item &item);
   void clear_queue_locked();
-  void start_flushing();
+  void start_flushing(std::vector<GstEvent *> *sticky = nullptr);
   /* Waits for an item or a GAP deadline; false when flushing. */
   bool wait_for_work(std::unique_lock<std::mutex> &l);
   std::optional<GstClockTime> gap_deadline_locked(GstClockTime *target) const;

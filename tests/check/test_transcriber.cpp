@@ -19,6 +19,8 @@
 #include <gst/check/gstharness.h>
 #include <gst/check/gsttestclock.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -289,6 +291,93 @@ GST_START_TEST(test_flushing_seek)
   fail_unless(gst_harness_push_event(h, gst_event_new_eos()));
   assert_words(pull_all_text(h), e.words(), 0);
   fail_unless_equals_int(e.emu.sessions().size(), 2);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+/* Holds the src pad's task inside the push of its first STREAM_START
+ * until a FLUSH_START comes by: the CAPS queued behind it is then still in
+ * the element's queue when the flush arrives. */
+struct StickyGate {
+  std::mutex m;
+  std::condition_variable cv;
+  bool blocked = false, released = false, seen = false;
+
+  static GstPadProbeReturn probe(GstPad *, GstPadProbeInfo *info, gpointer d)
+  {
+    auto *g = static_cast<StickyGate *>(d);
+    GstEvent *ev = GST_PAD_PROBE_INFO_EVENT(info);
+    std::unique_lock<std::mutex> l(g->m);
+    if (GST_EVENT_TYPE(ev) == GST_EVENT_FLUSH_START) {
+      g->released = true;
+      g->cv.notify_all();
+    } else if (GST_EVENT_TYPE(ev) == GST_EVENT_STREAM_START && !g->seen) {
+      g->seen = g->blocked = true;
+      g->cv.notify_all();
+      g->cv.wait(l, [g] { return g->released; });
+    }
+    return GST_PAD_PROBE_OK;
+  }
+};
+
+GST_START_TEST(test_sticky_events_survive_flush)
+{
+  Emu e;
+  GstHarness *h = new_harness(e);
+  GstPad *src = gst_element_get_static_pad(h->element, "src");
+  StickyGate gate;
+  gst_pad_add_probe(src,
+                    static_cast<GstPadProbeType>(
+                        GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM |
+                        GST_PAD_PROBE_TYPE_EVENT_FLUSH),
+                    StickyGate::probe, &gate, nullptr);
+  gst_harness_set_src_caps_str(h, kCaps16k);
+  {
+    std::unique_lock<std::mutex> l(gate.m);
+    fail_unless(gate.cv.wait_for(l, std::chrono::seconds(10),
+                                 [&] { return gate.blocked; }));
+  }
+  fail_unless(gst_harness_push_event(h, gst_event_new_flush_start()));
+  fail_unless(gst_harness_push_event(h, gst_event_new_flush_stop(TRUE)));
+  auto before = pull_all_events(h);
+  unref_all(before);
+  GstSegment seg;
+  gst_segment_init(&seg, GST_FORMAT_TIME);
+  fail_unless(gst_harness_push_event(h, gst_event_new_segment(&seg)));
+  auto pcm = read_wav("hello.wav");
+  push_audio(h, pcm, 16000, 0, 100000, 0);
+  fail_unless(gst_harness_push_event(h, gst_event_new_eos()));
+  /* Every word went out with its stream-start and caps in place. */
+  assert_words(pull_all_text(h), e.words(), 0);
+  GstEvent *caps = gst_pad_get_sticky_event(src, GST_EVENT_CAPS, 0);
+  fail_unless(caps != nullptr, "the CAPS queued before the flush was lost");
+  gst_event_unref(caps);
+  GstEvent *ss = gst_pad_get_sticky_event(src, GST_EVENT_STREAM_START, 0);
+  fail_unless(ss != nullptr);
+  gst_event_unref(ss);
+  gst_object_unref(src);
+  gst_harness_teardown(h);
+}
+GST_END_TEST;
+
+/* A segment that only moves the position (a seamless segment update)
+ * changes nothing for the words in flight: the session goes on. */
+GST_START_TEST(test_segment_update_keeps_session)
+{
+  Emu e;
+  GstHarness *h = new_harness(e);
+  gst_harness_set_src_caps_str(h, kCaps16k);
+  auto pcm = read_wav("hello.wav");
+  push_audio(h, pcm, 16000, 0, 1500, 0);
+  GstSegment seg;
+  gst_segment_init(&seg, GST_FORMAT_TIME);
+  seg.position = 1500 * GST_MSECOND;
+  seg.duration = 10 * GST_SECOND;
+  fail_unless(gst_harness_push_event(h, gst_event_new_segment(&seg)));
+  push_audio(h, pcm, 16000, 1500, 100000, 1500 * GST_MSECOND);
+  fail_unless(gst_harness_push_event(h, gst_event_new_eos()));
+  assert_words(pull_all_text(h), e.words(), 0);
+  fail_unless_equals_int(e.emu.sessions().size(), 1);
   gst_harness_teardown(h);
 }
 GST_END_TEST;
@@ -689,7 +778,9 @@ static Suite *transcriber_suite(void)
   tcase_add_test(tc, test_gap_and_segment_start);
   tcase_add_test(tc, test_sticky_events_in_order);
   tcase_add_test(tc, test_format_change_mid_stream);
-  tcase_add_test(tc, test_flushing_seek);
+  tcase_add_loop_test(tc, test_flushing_seek, 0, 10);
+  tcase_add_test(tc, test_sticky_events_survive_flush);
+  tcase_add_test(tc, test_segment_update_keeps_session);
   TCase *clk = tcase_create("clock");
   suite_add_tcase(s, clk);
   tcase_add_test(clk, test_gaps_through_silence);
