@@ -801,13 +801,19 @@ GST_START_TEST(test_out_of_order_and_repeated_turns)
   r.begin(1);
   r.push_ms(5000);
   r.turn(1, 2, {{"c", 3000, 3100}}, true);
-  r.turn(1, 0, {{"a", 100, 200}}, true);   /* older: still passed on */
-  r.turn(1, 2, {{"c", 3000, 3100}}, true); /* repeated */
-  r.turn(1, 1, {{"b", 1000, 900}}, false); /* end before start */
+  r.turn(1, 2, {{"c", 3000, 3100}}, true); /* repeated: passed on */
+  r.turn(1, 0, {{"a", 100, 200}}, true);   /* older: named, not passed on */
+  r.turn(1, 1, {{"b", 1000, 900}}, false);
   auto ns = r.notices();
-  fail_unless_equals_int(turn_words(ns).size(), 4);
-  /* Turn numbers only grow, and the replay point never moves back. */
+  fail_unless_equals_int(turn_words(ns).size(), 2);
+  auto bad = of_kind<MalformedNotice>(ns);
+  fail_unless_equals_int(bad.size(), 2);
+  fail_unless(bad[0].error.find("turn_order went back from 2 to 0") !=
+              std::string::npos);
+  r.turn(1, 3, {{"d", 3200, 3300}}, false); /* later turns go on */
+  fail_unless_equals_int(turn_words(r.notices()).size(), 1);
   fail_unless_equals_int(r.machine->next_turn_order(), 3);
+  /* The replay point never moves back. */
   fail_unless_equals_int(r.machine->committed_ms(), 3100);
   r.drop(1);
   r.env.advance(250);

@@ -408,6 +408,10 @@ bool parse_turn(JsonObject *o, TurnEvent &ev, std::string &err)
       !r.number("language_confidence", ev.language_confidence) ||
       !r.string("speaker_label", ev.speaker_label))
     return false;
+  /* A turn index: a negative one or one beyond 32 bits (the range of the
+   * turn-order message field) cannot be a real turn. */
+  if (ev.turn_order < 0 || ev.turn_order > G_MAXINT32)
+    return r.fail("turn_order", "is out of range (0..2147483647)");
   ev.transcript = transcript.value_or("");
   ev.turn_is_formatted = formatted.value_or(false);
   ev.end_of_turn_confidence = eot_conf.value_or(0.0);

@@ -64,6 +64,7 @@ struct StreamMachine::Leg {
   int64_t base_ms = 0;           /* ... in ms (whole by construction) */
   int64_t turn_base = 0;         /* stream turn_order of the leg's turn 0 */
   int64_t dedup_before_ms = 0;   /* words before this were delivered */
+  int64_t last_turn_order = -1;  /* the session's own numbering */
   std::string reason;            /* why it continues the stream, if it does */
   uint64_t replayed_samples = 0; /* audio sent again at its start */
   uint64_t lost_samples = 0;     /* audio that could not be sent again */
@@ -562,6 +563,17 @@ void StreamMachine::on_event(uint64_t id,
   if (const auto *b = std::get_if<BeginEvent>(&ev)) {
     on_begin(*leg, *b);
   } else if (auto *t = std::get_if<TurnEvent>(&ev)) {
+    if (t->turn_order < leg->last_turn_order) {
+      /* Turns only move forward; an older one is over (its text was
+       * shown): said out loud rather than dropped silently. */
+      notices_.emplace_back(MalformedNotice{
+          "turn_order went back from " +
+              std::to_string(leg->last_turn_order) + " to " +
+              std::to_string(t->turn_order) + ": that turn is over, ignored",
+          raw});
+      return;
+    }
+    leg->last_turn_order = t->turn_order;
     if (!rewrite_turn(*leg, t))
       return;
     bool complete = t->end_of_turn &&
