@@ -40,9 +40,25 @@ GType auth_scheme_type_once()
   return g_enum_register_static("GstAssemblyAIAuthScheme", values);
 }
 
-SharedProps::SharedProps()
+ModelChoice SharedProps::model_choice() const
 {
-  settings.speech_model = ASSEMBLYAI_DEFAULT_SPEECH_MODEL;
+  if (settings.speech_model) {
+    ModelChoice c;
+    c.model = *settings.speech_model;
+    return c;
+  }
+  return model_for_language(language_code);
+}
+
+Settings SharedProps::effective_settings() const
+{
+  Settings s = settings;
+  if (!s.speech_model) {
+    ModelChoice c = model_for_language(language_code);
+    if (!c.model.empty())
+      s.speech_model = c.model;
+  }
+  return s;
 }
 
 std::string SharedProps::effective_api_key() const
@@ -91,9 +107,27 @@ void install_shared_properties(GObjectClass *k)
       g_param_spec_string(
           "speech-model", "Speech model",
           "speech_model: universal-streaming-english, "
-          "universal-streaming-multilingual, u3-rt-pro, whisper-rt (empty = "
-          "not sent)",
-          ASSEMBLYAI_DEFAULT_SPEECH_MODEL, kRW));
+          "universal-streaming-multilingual, u3-rt-pro, whisper-rt, ... "
+          "(NULL = chosen from language-code)",
+          nullptr, kRW));
+  /**
+   * GstAssemblyAISink:language-code:
+   *
+   * The language spoken (BCP-47 or ISO 639 code, e.g. "en-US", "es",
+   * "pt-BR"). Unless speech-model is set, it chooses the model: English ->
+   * universal-streaming-english; Spanish, French, German, Italian,
+   * Portuguese (or "multi") -> universal-streaming-multilingual; any other
+   * whisper-rt language -> whisper-rt; anything else is an error at
+   * READY->PAUSED that lists what is supported. The transcriber also tags
+   * its text with it.
+   */
+  g_object_class_install_property(
+      k, PROP_LANGUAGE_CODE,
+      g_param_spec_string(
+          "language-code", "Language code",
+          "Language spoken (BCP-47/ISO 639, e.g. en-US, es, pt-BR); chooses "
+          "the model unless speech-model is set, and tags the text",
+          ASSEMBLYAI_DEFAULT_LANGUAGE_CODE, kRW));
   g_object_class_install_property(
       k, PROP_FORMAT_TURNS,
       g_param_spec_boolean(
@@ -328,6 +362,11 @@ bool set_shared_property(SharedProps &p, guint id, const GValue *v)
     case PROP_SPEECH_MODEL:
       s.speech_model = opt_string(v);
       return true;
+    case PROP_LANGUAGE_CODE: {
+      const char *code = g_value_get_string(v);
+      p.language_code = code && *code ? code : ASSEMBLYAI_DEFAULT_LANGUAGE_CODE;
+      return true;
+    }
     case PROP_FORMAT_TURNS:
       s.format_turns = g_value_get_boolean(v) != FALSE;
       return true;
@@ -478,6 +517,9 @@ bool get_shared_property(const SharedProps &p, guint id, GValue *v)
       return true;
     case PROP_SPEECH_MODEL:
       g_value_set_string(v, s.speech_model ? s.speech_model->c_str() : nullptr);
+      return true;
+    case PROP_LANGUAGE_CODE:
+      g_value_set_string(v, p.language_code.c_str());
       return true;
     case PROP_FORMAT_TURNS:
       g_value_set_boolean(v, s.format_turns.value_or(false));

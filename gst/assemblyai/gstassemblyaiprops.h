@@ -12,6 +12,7 @@
 #include <gst/gst.h>
 
 #include "core/config.h"
+#include "core/language.h"
 
 G_BEGIN_DECLS
 
@@ -22,6 +23,7 @@ enum {
   PROP_TOKEN,
   PROP_CONNECT_TIMEOUT,
   PROP_SPEECH_MODEL,
+  PROP_LANGUAGE_CODE,
   PROP_FORMAT_TURNS,
   PROP_LANGUAGE_DETECTION,
   PROP_KEYTERMS,
@@ -58,7 +60,7 @@ enum {
 G_END_DECLS
 
 #define ASSEMBLYAI_DEFAULT_URL "wss://streaming.assemblyai.com/v3/ws"
-#define ASSEMBLYAI_DEFAULT_SPEECH_MODEL "universal-streaming-english"
+#define ASSEMBLYAI_DEFAULT_LANGUAGE_CODE "en"
 #define ASSEMBLYAI_DEFAULT_CONNECT_TIMEOUT 10000u
 #define ASSEMBLYAI_DEFAULT_CHUNK_DURATION 50u
 #define ASSEMBLYAI_DEFAULT_TERMINATE_TIMEOUT 5000u
@@ -111,11 +113,19 @@ struct SharedProps {
   int reconnect_attempts = ASSEMBLYAI_DEFAULT_RECONNECT_ATTEMPTS;
   unsigned reconnect_max_backoff_ms = ASSEMBLYAI_DEFAULT_RECONNECT_MAX_BACKOFF;
   unsigned replay_ms = ASSEMBLYAI_DEFAULT_REPLAY_BUFFER;
-  Settings settings; /* session parameters */
+  /* The language to transcribe: chooses the model when speech_model is
+   * not set (core/language.h). */
+  std::string language_code = ASSEMBLYAI_DEFAULT_LANGUAGE_CODE;
+  Settings settings; /* session parameters; speech_model unset = chosen */
 
-  SharedProps();
   /* The API key to use: the property, else $ASSEMBLYAI_API_KEY. */
   std::string effective_api_key() const;
+  /* The model for the session: speech-model if set, else the one that
+   * transcribes language-code (model empty and @error set when none
+   * does). */
+  ModelChoice model_choice() const;
+  /* settings with the chosen model filled in. */
+  Settings effective_settings() const;
 };
 
 /* Registers GstAssemblyAIAuthScheme (use GST_TYPE_ASSEMBLYAI_AUTH_SCHEME). */

@@ -125,6 +125,7 @@ struct Stream::Core : std::enable_shared_from_this<Core>, StreamEnv {
   bool failed = false;
   bool stream_open = false; /* audio flows: a connection is wanted */
   bool detached = false;    /* the element is gone */
+  bool model_announced = false;
   /* Carried from one stream to the next within a run. */
   uint64_t sent_before = 0;
   unsigned reconnects = 0;
@@ -450,7 +451,8 @@ bool Stream::start()
 {
   Core &c = *core_;
   GstElement *owner = c.owner;
-  std::string url, token_url, proxy_problem, ca_problem, ca_file;
+  std::string url, token_url, proxy_problem, ca_problem, ca_file,
+      language_problem;
   bool no_credentials, token_url_without_key, insecure;
   {
     std::lock_guard<std::mutex> l(c.m);
@@ -461,6 +463,7 @@ bool Stream::start()
     c.machine.reset();
     c.sent_before = 0;
     c.reconnects = 0;
+    c.model_announced = false;
     c.next_turn_order = 0;
     c.credentials.reset();
     bool key = !c.props.effective_api_key().empty();
@@ -470,6 +473,7 @@ bool Stream::start()
     token_url_without_key = !c.props.token_url.empty() && !key && !handler;
     url = redact_url(c.props.url);
     token_url = redact_url(c.props.token_url);
+    language_problem = c.props.model_choice().error;
     proxy_problem = validate_proxy(c.props.proxy);
     ca_file = c.props.tls_ca_file;
     if (!ca_file.empty())
@@ -484,6 +488,11 @@ bool Stream::start()
          " environment variable to your API key, set token to a temporary "
          "token, set token-url, or handle the request-token signal."),
         ("url", G_TYPE_STRING, url.c_str(), nullptr));
+    return false;
+  }
+  if (!language_problem.empty()) {
+    GST_ELEMENT_ERROR(owner, LIBRARY, SETTINGS, ("Unsupported language."),
+                      ("%s", language_problem.c_str()));
     return false;
   }
   if (!proxy_problem.empty()) {
@@ -556,10 +565,11 @@ bool Stream::set_caps(GstCaps *caps)
   c.props.settings.sample_rate = rate;
   c.props.settings.encoding = enc;
   c.have_format = true;
-  std::string problems = validate(c.props.settings);
+  Settings eff = c.props.effective_settings();
+  std::string problems = validate(eff);
   std::string error;
-  bool url_ok = problems.empty() &&
-                !build_url(c.props.url, c.props.settings, "", &error).empty();
+  bool url_ok =
+      problems.empty() && !build_url(c.props.url, eff, "", &error).empty();
   if (problems.empty() && url_ok) {
     GST_INFO_OBJECT(c.owner, "audio: %s, %d Hz", encoding_wire_name(enc), rate);
     c.start_stream_locked();
@@ -590,7 +600,21 @@ void Stream::Core::start_stream_locked()
     reconnects = machine->reconnects();
     next_turn_order = machine->next_turn_order();
   }
-  active = props.settings;
+  active = props.effective_settings();
+  if (!props.settings.speech_model && !model_announced) {
+    /* Said once per run: which model the language chose. */
+    model_announced = true;
+    ModelChoice mc = props.model_choice();
+    std::string what = "Transcribing " + mc.language + " (language-code " +
+                       props.language_code + ") with " + mc.model +
+                       "; set speech-model to choose another model.";
+    GST_INFO_OBJECT(owner, "%s", what.c_str());
+    if (auto *e = static_cast<GstElement *>(g_weak_ref_get(&owner_ref)))
+      dispatcher->post([e, what]() {
+        GST_ELEMENT_INFO(e, LIBRARY, SETTINGS, ("%s", what.c_str()), (nullptr));
+        gst_object_unref(e);
+      });
+  }
   StreamParams p;
   p.sample_rate = active.sample_rate;
   p.encoding = active.encoding;
@@ -737,18 +761,19 @@ void Stream::settings_changed(const Settings &before)
     std::lock_guard<std::mutex> l(c.m);
     if (!c.stream_open || !c.machine || before == c.props.settings)
       return;
+    Settings now = c.props.effective_settings();
     std::optional<std::string> msg =
-        update_configuration_message(c.active, c.props.settings);
+        update_configuration_message(c.active, now);
     if (msg) {
       GST_INFO_OBJECT(c.owner, "sending %s", msg->c_str());
       c.machine->send_control(*msg);
     }
-    for (const auto &n : immutable_changes(c.active, c.props.settings))
+    for (const auto &n : immutable_changes(c.active, now))
       names += (names.empty() ? "" : ", ") + n;
     /* Remember what the service now has (a reconnection opens its session
      * with these too): the fixed parameters keep the values the stream was
      * opened with. */
-    c.active = applied_settings(c.active, c.props.settings);
+    c.active = applied_settings(c.active, now);
   }
   if (!names.empty())
     GST_ELEMENT_WARNING(c.owner, LIBRARY, SETTINGS,

@@ -136,7 +136,6 @@ GST_DEBUG_CATEGORY_STATIC(gst_assemblyai_transcriber_debug);
 
 #define DEFAULT_LATENCY_MS 4000u
 #define DEFAULT_LATENESS_MS 0u
-#define DEFAULT_LANGUAGE_CODE "en"
 #define DEFAULT_CHARS_PER_LINE 42u
 #define DEFAULT_CAPTION_LINES 2u
 #define DEFAULT_CAPTION_MIN_MS 1000u
@@ -146,7 +145,6 @@ GST_DEBUG_CATEGORY_STATIC(gst_assemblyai_transcriber_debug);
 enum {
   PROP_LATENCY = PROP_SHARED_LAST,
   PROP_LATENESS,
-  PROP_LANGUAGE_CODE,
   PROP_PACE,
   PROP_FILTER_NON_SPEECH,
   PROP_CAPTION_CHARS_PER_LINE,
@@ -164,7 +162,8 @@ static guint transcriber_signals[LAST_SIGNAL];
 struct TextSettings {
   guint latency_ms = DEFAULT_LATENCY_MS;
   guint lateness_ms = DEFAULT_LATENESS_MS;
-  std::string language_code = DEFAULT_LANGUAGE_CODE;
+  /* The language detected last (language-detection), for the tag. */
+  std::optional<std::string> detected_language;
   bool pace = true;
   bool filter_non_speech = false;
   aai::CaptionOptions captions;
@@ -366,7 +365,7 @@ static void dispatch(GstAssemblyAITranscriber *self,
   if (u.language) {
     {
       std::lock_guard<std::mutex> l(p->lock);
-      p->text.language_code = *u.language;
+      p->text.detected_language = *u.language;
     }
     queue_event_both(p, {language_tag_event(*u.language)});
   }
@@ -398,7 +397,7 @@ static void reset_tracker(GstAssemblyAITranscriberPrivate *p)
   aai::Settings s;
   {
     std::lock_guard<std::mutex> l(p->stream.lock());
-    s = p->stream.props.settings;
+    s = p->stream.props.effective_settings();
   }
   std::lock_guard<std::mutex> l(p->lock);
   aai::TurnTracker::Options o;
@@ -622,7 +621,11 @@ static gboolean handle_segment(GstAssemblyAITranscriber *self, GstEvent *event)
     gst_segment_copy_into(seg, &p->segment);
     gst_segment_copy_into(seg, &out);
     out.base += p->text.lateness_ms * GST_MSECOND;
-    lang = p->text.language_code;
+    lang = p->text.detected_language.value_or(std::string());
+  }
+  if (lang.empty()) {
+    std::lock_guard<std::mutex> l(p->stream.lock());
+    lang = p->stream.props.language_code;
   }
   GstEvent *oe = gst_event_new_segment(&out);
   gst_event_set_seqnum(oe, gst_event_get_seqnum(event));
@@ -850,11 +853,6 @@ static void gst_assemblyai_transcriber_set_property(GObject *object,
       case PROP_LATENESS:
         t.lateness_ms = g_value_get_uint(value);
         break;
-      case PROP_LANGUAGE_CODE: {
-        const char *s = g_value_get_string(value);
-        t.language_code = s ? s : DEFAULT_LANGUAGE_CODE;
-        break;
-      }
       case PROP_PACE:
         t.pace = g_value_get_boolean(value);
         break;
@@ -927,9 +925,6 @@ static void gst_assemblyai_transcriber_get_property(GObject *object,
     case PROP_LATENESS:
       g_value_set_uint(value, t.lateness_ms);
       break;
-    case PROP_LANGUAGE_CODE:
-      g_value_set_string(value, t.language_code.c_str());
-      break;
     case PROP_PACE:
       g_value_set_boolean(value, t.pace);
       break;
@@ -974,6 +969,7 @@ static GstStateChangeReturn gst_assemblyai_transcriber_change_state(
       reset_tracker(p);
       {
         std::lock_guard<std::mutex> l(p->lock);
+        p->text.detected_language.reset();
         gst_segment_init(&p->segment, GST_FORMAT_TIME);
         gst_caps_replace(&p->caps, nullptr);
       }
@@ -1067,14 +1063,6 @@ static void install_text_properties(GObjectClass *k)
                         "Milliseconds by which the text is shifted later "
                         "than its audio (output segment base)",
                         0, G_MAXUINT, DEFAULT_LATENESS_MS, aai::kRW));
-  g_object_class_install_property(
-      k, PROP_LANGUAGE_CODE,
-      g_param_spec_string(
-          "language-code", "Language code",
-          "Language of the text, as the GST_TAG_LANGUAGE_CODE tag on both "
-          "text pads (replaced by the detected language with "
-          "language-detection)",
-          DEFAULT_LANGUAGE_CODE, aai::kRW));
   g_object_class_install_property(
       k, PROP_PACE,
       g_param_spec_boolean(

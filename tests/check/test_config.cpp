@@ -6,6 +6,7 @@
  * parsed back with GLib's own URI parser and every parameter checked on its
  * own, so a test fails exactly where the wire format would be wrong. */
 #include "core/config.h"
+#include "core/language.h"
 
 #include <gst/check/gstcheck.h>
 #include <glib/gstdio.h>
@@ -1509,6 +1510,43 @@ GST_START_TEST(test_encoding_helpers)
 }
 GST_END_TEST;
 
+/* ---- language -> model (core/language.h) ----------------------------- */
+
+GST_START_TEST(test_model_for_language)
+{
+  struct {
+    const char *code, *model, *name;
+  } ok[] = {
+      {"", "universal-streaming-english", "English"},
+      {"en", "universal-streaming-english", "English"},
+      {"en-US", "universal-streaming-english", "English"},
+      {"EN_gb", "universal-streaming-english", "English"},
+      {"es-ES", "universal-streaming-multilingual", "Spanish"},
+      {"es-419", "universal-streaming-multilingual", "Spanish"},
+      {"fr", "universal-streaming-multilingual", "French"},
+      {"de-CH", "universal-streaming-multilingual", "German"},
+      {"it", "universal-streaming-multilingual", "Italian"},
+      {"pt-BR", "universal-streaming-multilingual", "Portuguese"},
+      {"multi", "universal-streaming-multilingual", "several languages"},
+      {"ja-JP", "whisper-rt", "Japanese"},
+      {"yue", "whisper-rt", "Cantonese"},
+      {"nl", "whisper-rt", "Dutch"},
+  };
+  for (const auto &c : ok) {
+    aai::ModelChoice m = aai::model_for_language(c.code);
+    fail_unless_equals_string(m.model.c_str(), c.model);
+    fail_unless_equals_string(m.language.c_str(), c.name);
+    fail_unless(m.error.empty());
+  }
+  for (const char *bad : {"xx", "tlh", "english", "e", "123"}) {
+    aai::ModelChoice m = aai::model_for_language(bad);
+    fail_unless(m.model.empty(), "%s", bad);
+    fail_unless(m.error.find(bad) != std::string::npos);
+    fail_unless(m.error.find(" zh") != std::string::npos);
+  }
+}
+GST_END_TEST;
+
 static Suite *config_suite(void)
 {
   Suite *s = suite_create("config");
@@ -1570,6 +1608,10 @@ static Suite *config_suite(void)
   tcase_add_test(val, test_validate_webhook);
   tcase_add_test(val, test_validate_webhook_header_pair);
   tcase_add_test(val, test_validate_several_problems);
+
+  TCase *lang = tcase_create("language");
+  suite_add_tcase(s, lang);
+  tcase_add_test(lang, test_model_for_language);
 
   TCase *diff = tcase_create("diff");
   suite_add_tcase(s, diff);

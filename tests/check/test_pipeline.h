@@ -177,7 +177,8 @@ inline void play_to_end(GstElement *pipeline,
     GstMessage *m = gst_bus_timed_pop_filtered(
         bus, left * GST_USECOND,
         static_cast<GstMessageType>(GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR |
-                                    GST_MESSAGE_WARNING | GST_MESSAGE_EOS));
+                                    GST_MESSAGE_WARNING | GST_MESSAGE_INFO |
+                                    GST_MESSAGE_EOS));
     if (!m)
       continue;
     run->messages.push_back(m);

@@ -107,7 +107,11 @@ GST_START_TEST(test_turns_and_order)
     if (gst_structure_has_name(s, "assemblyai/begin") && begin < 0)
       begin = static_cast<int>(i);
   }
-  fail_unless(begin == 0, "begin is not the first message");
+  /* (an INFO message about the chosen model may come before it) */
+  for (int i = 0; i < begin; i++)
+    fail_unless(GST_MESSAGE_TYPE(run.messages[i]) != GST_MESSAGE_ELEMENT,
+                "begin is not the first element message");
+  fail_unless(begin >= 0, "no begin message");
   fail_unless(last_turn < eos && termination < eos && termination > last_turn);
   gst_object_unref(p);
 }
@@ -157,6 +161,64 @@ GST_START_TEST(test_bytes_and_frames)
 GST_END_TEST;
 
 /* Each property reaches the URL with its wire name and value. */
+/* language-code chooses the model unless speech-model is set, and says
+ * which (an INFO message); a language no model transcribes is an error
+ * that lists what is supported, before any connection. */
+GST_START_TEST(test_model_from_language)
+{
+  struct Case {
+    const char *props;
+    const char *model;
+    bool announced;
+  } cases[] = {
+      {"language-code=en-US", "universal-streaming-english", true},
+      {"language-code=es-ES", "universal-streaming-multilingual", true},
+      {"language-code=pt-BR", "universal-streaming-multilingual", true},
+      {"language-code=ja", "whisper-rt", true},
+      {"language-code=es speech-model=u3-rt-pro", "u3-rt-pro", false},
+      {"", "universal-streaming-english", true},
+  };
+  for (const Case &c : cases) {
+    aai_emu::Emulator emu;
+    std::string err;
+    fail_unless(emu.start(hello_config(), &err), "%s", err.c_str());
+    GstElement *p =
+        wav_pipeline(emu.ws_url(), "hello.wav",
+                     std::string("api-key=") + kKey + " " + c.props);
+    Run run;
+    play(p, &run);
+    assert_no_error(run, c.props);
+    gst_object_unref(p);
+    auto sessions = emu.sessions();
+    fail_unless_equals_string(sessions.at(0).params["speech_model"].c_str(),
+                              c.model);
+    GstMessage *info = run.first(GST_MESSAGE_INFO);
+    fail_unless_equals_int(info != nullptr, c.announced);
+    if (info) {
+      GError *e = nullptr;
+      gst_message_parse_info(info, &e, nullptr);
+      fail_unless(strstr(e->message, c.model), "%s", e->message);
+      g_error_free(e);
+    }
+  }
+  aai_emu::Emulator emu;
+  std::string err;
+  fail_unless(emu.start(hello_config(), &err), "%s", err.c_str());
+  GstElement *p = wav_pipeline(
+      emu.ws_url(), "hello.wav",
+      std::string("api-key=") + kKey + " language-code=tlh-Klingon");
+  Run run;
+  play(p, &run);
+  std::string dbg = assert_error(run, GST_LIBRARY_ERROR,
+                                 GST_LIBRARY_ERROR_SETTINGS, "tlh-Klingon");
+  fail_unless(dbg.find("Spanish") != std::string::npos);
+  fail_unless(dbg.find(" yue") != std::string::npos);
+  fail_unless(dbg.find("speech-model") != std::string::npos);
+  gst_object_unref(p);
+  fail_unless_equals_int(emu.sessions().size(), 0);
+}
+GST_END_TEST;
+
 GST_START_TEST(test_url_parameters)
 {
   aai_emu::Emulator emu;
@@ -747,6 +809,7 @@ static Suite *sink_suite(void)
   tcase_add_test(tc, test_turns_and_order);
   tcase_add_test(tc, test_bytes_and_frames);
   tcase_add_test(tc, test_url_parameters);
+  tcase_add_test(tc, test_model_from_language);
   tcase_add_test(tc, test_defaults_and_token);
   tcase_add_test(tc, test_mulaw);
   tcase_add_test(tc, test_update_configuration_and_force_endpoint);

@@ -326,11 +326,11 @@ GST_START_TEST(test_sticky_events_survive_flush)
   GstHarness *h = new_harness(e);
   GstPad *src = gst_element_get_static_pad(h->element, "src");
   StickyGate gate;
-  gst_pad_add_probe(src,
-                    static_cast<GstPadProbeType>(
-                        GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM |
-                        GST_PAD_PROBE_TYPE_EVENT_FLUSH),
-                    StickyGate::probe, &gate, nullptr);
+  gst_pad_add_probe(
+      src,
+      static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM |
+                                   GST_PAD_PROBE_TYPE_EVENT_FLUSH),
+      StickyGate::probe, &gate, nullptr);
   gst_harness_set_src_caps_str(h, kCaps16k);
   {
     std::unique_lock<std::mutex> l(gate.m);

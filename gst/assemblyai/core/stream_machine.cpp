@@ -567,9 +567,9 @@ void StreamMachine::on_event(uint64_t id,
       /* Turns only move forward; an older one is over (its text was
        * shown): said out loud rather than dropped silently. */
       notices_.emplace_back(MalformedNotice{
-          "turn_order went back from " +
-              std::to_string(leg->last_turn_order) + " to " +
-              std::to_string(t->turn_order) + ": that turn is over, ignored",
+          "turn_order went back from " + std::to_string(leg->last_turn_order) +
+              " to " + std::to_string(t->turn_order) +
+              ": that turn is over, ignored",
           raw});
       return;
     }
