@@ -191,12 +191,12 @@ GST_DEBUG_CATEGORY_STATIC(gst_assemblyai_sink_debug);
 struct GstAssemblyAISinkPrivate {
   explicit GstAssemblyAISinkPrivate(GstElement *e) : stream(e) {}
   aai::Stream stream;
+  aai::InputGuard input; /* a wrong input format: one clear error */
 };
 
 struct _GstAssemblyAISink {
   GstBaseSink parent;
   GstAssemblyAISinkPrivate *priv;
-  gboolean warned_caps;
 };
 
 enum { SIGNAL_FORCE_ENDPOINT, SIGNAL_REQUEST_TOKEN, LAST_SIGNAL };
@@ -284,7 +284,7 @@ static GstStateChangeReturn gst_assemblyai_sink_change_state(
 
 static gboolean gst_assemblyai_sink_start(GstBaseSink *sink)
 {
-  GST_ASSEMBLYAI_SINK(sink)->warned_caps = FALSE;
+  GST_ASSEMBLYAI_SINK(sink)->priv->input.reset();
   return GST_ASSEMBLYAI_SINK(sink)->priv->stream.start();
 }
 
@@ -303,43 +303,12 @@ static gboolean gst_assemblyai_sink_set_caps(GstBaseSink *sink, GstCaps *caps)
   return GST_ASSEMBLYAI_SINK(sink)->priv->stream.set_caps(caps);
 }
 
-/* Posts, once per stream, a warning that names the fix for a format we
- * cannot take: upstream then fails with not-negotiated, and its error alone
- * does not say what to do. A warning, not an error: autopluggers (playsink)
- * legitimately probe with formats they then convert. */
-static void gst_assemblyai_sink_warn_caps(GstAssemblyAISink *self,
-                                          GstCaps *caps)
-{
-  if (self->warned_caps)
-    return;
-  self->warned_caps = TRUE;
-  char *str = gst_caps_to_string(caps);
-  GST_ELEMENT_WARNING(self, CORE, NEGOTIATION,
-                      ("Unsupported audio format: %s", str),
-                      (ASSEMBLYAI_CAPS_ADVICE));
-  g_free(str);
-}
-
 static gboolean gst_assemblyai_sink_query(GstBaseSink *sink, GstQuery *query)
 {
   auto *self = GST_ASSEMBLYAI_SINK(sink);
-  gboolean ret = GST_BASE_SINK_CLASS(parent_class)->query(sink, query);
-  if (GST_QUERY_TYPE(query) == GST_QUERY_ACCEPT_CAPS) {
-    GstCaps *caps;
-    gboolean accepted;
-    gst_query_parse_accept_caps(query, &caps);
-    gst_query_parse_accept_caps_result(query, &accepted);
-    if (!accepted && gst_caps_is_fixed(caps))
-      gst_assemblyai_sink_warn_caps(self, caps);
-  } else if (GST_QUERY_TYPE(query) == GST_QUERY_CAPS && ret) {
-    GstCaps *filter, *result;
-    gst_query_parse_caps(query, &filter);
-    gst_query_parse_caps_result(query, &result);
-    if (filter && !gst_caps_is_any(filter) && result &&
-        gst_caps_is_empty(result))
-      gst_assemblyai_sink_warn_caps(self, filter);
-  }
-  return ret;
+  if (self->priv->input.handle_query(GST_BASE_SINK_PAD(sink), query))
+    return TRUE;
+  return GST_BASE_SINK_CLASS(parent_class)->query(sink, query);
 }
 
 static gboolean gst_assemblyai_sink_event(GstBaseSink *sink, GstEvent *event)
@@ -438,6 +407,7 @@ static void gst_assemblyai_sink_class_init(GstAssemblyAISinkClass *klass)
 static void gst_assemblyai_sink_init(GstAssemblyAISink *self)
 {
   self->priv = new GstAssemblyAISinkPrivate(GST_ELEMENT(self));
+  self->priv->input.install(GST_ELEMENT(self), GST_BASE_SINK_PAD(self));
   self->priv->stream.set_request_token_signal(
       sink_signals[SIGNAL_REQUEST_TOKEN]);
   /* Pace file input to real time: the service wants audio no faster. */

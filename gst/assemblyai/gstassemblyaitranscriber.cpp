@@ -192,6 +192,7 @@ struct GstAssemblyAITranscriberPrivate {
   GstClockID pace_id = nullptr;
 
   std::atomic<guint> max_observed_delay_ms{0};
+  aai::InputGuard input; /* a wrong input format: one clear error */
 };
 
 struct _GstAssemblyAITranscriber {
@@ -728,30 +729,10 @@ static gboolean gst_assemblyai_transcriber_sink_query(GstPad *pad,
                                                       GstObject *parent,
                                                       GstQuery *query)
 {
-  switch (GST_QUERY_TYPE(query)) {
-    case GST_QUERY_CAPS:
-      /* Each side's caps come from its own template, never from the
-       * other side (audio in, text out). */
-      answer_caps_from_template(pad, query);
-      return TRUE;
-    case GST_QUERY_ACCEPT_CAPS: {
-      GstCaps *caps, *tmpl = gst_pad_get_pad_template_caps(pad);
-      gst_query_parse_accept_caps(query, &caps);
-      gboolean ok = gst_caps_is_subset(caps, tmpl);
-      gst_query_set_accept_caps_result(query, ok);
-      gst_caps_unref(tmpl);
-      if (!ok && gst_caps_is_fixed(caps)) {
-        gchar *str = gst_caps_to_string(caps);
-        GST_ELEMENT_WARNING(parent, CORE, NEGOTIATION,
-                            ("Unsupported audio format: %s", str),
-                            (ASSEMBLYAI_CAPS_ADVICE));
-        g_free(str);
-      }
-      return TRUE;
-    }
-    default:
-      return gst_pad_query_default(pad, parent, query);
-  }
+  /* Audio in, text out: the sink's caps never come from the src pads. */
+  if (GST_ASSEMBLYAI_TRANSCRIBER(parent)->priv->input.handle_query(pad, query))
+    return TRUE;
+  return gst_pad_query_default(pad, parent, query);
 }
 
 /* ---- src pads ---- */
@@ -970,6 +951,7 @@ static GstStateChangeReturn gst_assemblyai_transcriber_change_state(
       {
         std::lock_guard<std::mutex> l(p->lock);
         p->text.detected_language.reset();
+        p->input.reset();
         gst_segment_init(&p->segment, GST_FORMAT_TIME);
         gst_caps_replace(&p->caps, nullptr);
       }
@@ -1194,6 +1176,7 @@ static void gst_assemblyai_transcriber_init(GstAssemblyAITranscriber *self)
   gst_pad_set_query_function(
       p->sinkpad, GST_DEBUG_FUNCPTR(gst_assemblyai_transcriber_sink_query));
   gst_element_add_pad(GST_ELEMENT(self), p->sinkpad);
+  p->input.install(GST_ELEMENT(self), p->sinkpad);
 
   p->words = std::make_unique<aai::TextOutput>(GST_ELEMENT(self),
                                                add_src_pad(self, &src_template),

@@ -12,6 +12,7 @@
 #endif
 
 #include <gst/check/gstcheck.h>
+#include <glib/gstdio.h>
 #include <gst/check/gstharness.h>
 
 #include <string>
@@ -587,41 +588,95 @@ GST_START_TEST(test_warning_frame)
 GST_END_TEST;
 
 /* Wrong caps: not-negotiated, and a message that names the fix. */
-GST_START_TEST(test_wrong_caps)
+/* Writes @n_buffers of a test tone through @encode into @path. */
+static void make_audio_file(const std::string &path,
+                            const char *encode,
+                            int n_buffers = 30)
 {
-  /* appsrc links with anything; the format only meets the sink at run
-   * time, as with a decoder whose output nobody converted. */
-  GstElement *p = gst_parse_launch(
-      "appsrc name=src format=time caps=audio/x-raw,format=F32LE,rate=16000,"
-      "channels=2,layout=interleaved ! assemblyaisink name=sink api-key=x",
-      nullptr);
-  GstElement *src = gst_bin_get_by_name(GST_BIN(p), "src");
-  GstFlowReturn fret;
-  GstBuffer *buf = gst_buffer_new_allocate(nullptr, 6400, nullptr);
-  g_signal_emit_by_name(src, "push-buffer", buf, &fret); /* takes a ref */
-  gst_buffer_unref(buf);
-  g_signal_emit_by_name(src, "end-of-stream", &fret);
-  gst_object_unref(src);
+  GstElement *p =
+      launch("audiotestsrc num-buffers=" + std::to_string(n_buffers) + " ! " +
+             encode + " ! filesink location=\"" + path + "\"");
   Run run;
   play(p, &run);
-  GstMessage *m = run.first(GST_MESSAGE_ERROR);
-  fail_unless(m != nullptr);
-  GError *e = nullptr;
-  gchar *dbg = nullptr;
-  gst_message_parse_error(m, &e, &dbg);
-  fail_unless(strstr(dbg, "not-negotiated") != nullptr, "%s", dbg);
-  g_error_free(e);
-  g_free(dbg);
-  GstMessage *w = run.first(GST_MESSAGE_WARNING);
-  fail_unless(w != nullptr, "no warning naming the fix");
-  fail_unless_equals_string(GST_OBJECT_NAME(GST_MESSAGE_SRC(w)), "sink");
-  gst_message_parse_warning(w, &e, &dbg);
-  fail_unless(g_error_matches(e, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION));
-  fail_unless(strstr(dbg, "audioconvert ! audioresample") != nullptr, "%s",
-              dbg);
-  g_error_free(e);
-  g_free(dbg);
+  assert_no_error(run, encode);
   gst_object_unref(p);
+}
+
+/* A format the service cannot take, reaching either element straight from
+ * a parser or a decoder: the first error names the format and the fix
+ * (never a bare not-negotiated, and never an empty success behind a
+ * decoder that drops what it cannot push); with audioconvert !
+ * audioresample in front the same files go through. */
+GST_START_TEST(test_wrong_caps)
+{
+  gchar *dir = g_dir_make_tmp("aai-caps-XXXXXX", nullptr);
+  std::string d = dir;
+  make_audio_file(d + "/stereo.wav",
+                  "audio/x-raw,channels=2,rate=44100 ! wavenc");
+  make_audio_file(d + "/96k.wav", "audio/x-raw,channels=1,rate=96000 ! wavenc");
+  make_audio_file(d + "/stereo.mp3", "audio/x-raw,channels=2 ! lamemp3enc");
+  struct Case {
+    const char *file, *decode, *words;
+  } cases[] = {
+      {"stereo.wav", "wavparse", "stereo S16LE at 44100 Hz"},
+      {"96k.wav", "wavparse", "mono S16LE at 96000 Hz"},
+      {"stereo.mp3", "mpegaudioparse ! mpg123audiodec", "stereo"},
+  };
+  aai_emu::Emulator emu;
+  std::string err;
+  fail_unless(emu.start(hello_config(), &err), "%s", err.c_str());
+  /* Each element, with where its properties go. */
+  const char *elements[] = {"assemblyaisink sync=false %s",
+                            "assemblyaitranscriber pace=false %s ! fakesink"};
+  for (const Case &c : cases) {
+    for (const char *el : elements) {
+      for (bool convert : {false, true}) {
+        std::string props =
+            "url=\"" + emu.ws_url() + "\" api-key=" + std::string(kKey);
+        gchar *element = g_strdup_printf(el, props.c_str());
+        std::string desc = "filesrc location=\"" + d + "/" + c.file + "\" ! " +
+                           c.decode +
+                           (convert ? " ! audioconvert ! audioresample" : "") +
+                           " ! " + element;
+        g_free(element);
+        GstElement *p = launch(desc);
+        Run run;
+        play(p, &run);
+        gst_object_unref(p);
+        if (convert) {
+          assert_no_error(run, desc.c_str());
+          continue;
+        }
+        GstMessage *m = run.first(GST_MESSAGE_ERROR);
+        fail_unless(m != nullptr, "no error for %s", desc.c_str());
+        fail_unless(
+            g_str_has_prefix(GST_OBJECT_NAME(GST_MESSAGE_SRC(m)), "assemblyai"),
+            "first error from %s: %s", GST_OBJECT_NAME(GST_MESSAGE_SRC(m)),
+            desc.c_str());
+        GError *e = nullptr;
+        gchar *dbg = nullptr;
+        gst_message_parse_error(m, &e, &dbg);
+        fail_unless(
+            g_error_matches(e, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION),
+            "%s: %s (%s)", desc.c_str(), e->message, dbg);
+        fail_unless(strstr(e->message, c.words), "%s", e->message);
+        fail_unless(strstr(dbg, "audioconvert ! audioresample"), "%s", dbg);
+        g_error_free(e);
+        g_free(dbg);
+        /* Said once, not once per buffer the decoder retries. */
+        int ours = 0;
+        for (GstMessage *w : run.messages)
+          ours += GST_MESSAGE_TYPE(w) == GST_MESSAGE_WARNING &&
+                  g_str_has_prefix(GST_OBJECT_NAME(GST_MESSAGE_SRC(w)),
+                                   "assemblyai");
+        fail_unless(ours <= 1, "%d warnings: %s", ours, desc.c_str());
+      }
+    }
+  }
+  for (const Case &c : cases)
+    g_remove((d + "/" + c.file).c_str());
+  g_rmdir(dir);
+  g_free(dir);
 }
 GST_END_TEST;
 
