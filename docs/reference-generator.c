@@ -131,9 +131,24 @@ static const gchar *mutable_in(GParamSpec *spec)
   return "null";
 }
 
-/* An enum or flags type a property uses, for "other-types". */
+static void add_value(JsonArray *values,
+                      const gchar *name,
+                      const gchar *nick,
+                      const gchar *value)
+{
+  JsonObject *e = json_object_new();
+  json_object_set_string_member(e, "desc", name);
+  json_object_set_string_member(e, "name", nick);
+  json_object_set_string_member(e, "value", value);
+  json_array_add_object_element(values, e);
+}
+
+/* An enum or flags type a property uses, for "other-types" (values as the
+ * scanner writes them: enums in decimal, flags in hex). */
 static void add_other_type(JsonObject *others, GType t)
 {
+  gboolean is_enum = G_TYPE_IS_ENUM(t);
+  GTypeClass *k;
   JsonObject *o;
   JsonArray *values;
 
@@ -141,33 +156,24 @@ static void add_other_type(JsonObject *others, GType t)
     return;
   o = json_object_new();
   values = json_array_new();
-  if (G_TYPE_IS_ENUM(t)) {
-    GEnumClass *k = g_type_class_ref(t);
-    json_object_set_string_member(o, "kind", "enum");
-    for (guint i = 0; i < k->n_values; i++) {
-      JsonObject *e = json_object_new();
-      gchar *n = g_strdup_printf("%d", k->values[i].value);
-      json_object_set_string_member(e, "desc", k->values[i].value_name);
-      json_object_set_string_member(e, "name", k->values[i].value_nick);
-      json_object_set_string_member(e, "value", n);
-      json_array_add_object_element(values, e);
-      g_free(n);
+  k = g_type_class_ref(t);
+  json_object_set_string_member(o, "kind", is_enum ? "enum" : "flags");
+  for (guint i = 0; i < (is_enum ? ((GEnumClass *)k)->n_values
+                                 : ((GFlagsClass *)k)->n_values);
+       i++) {
+    gchar *n;
+    if (is_enum) {
+      const GEnumValue *v = &((GEnumClass *)k)->values[i];
+      n = g_strdup_printf("%d", v->value);
+      add_value(values, v->value_name, v->value_nick, n);
+    } else {
+      const GFlagsValue *v = &((GFlagsClass *)k)->values[i];
+      n = g_strdup_printf("0x%08x", v->value);
+      add_value(values, v->value_name, v->value_nick, n);
     }
-    g_type_class_unref(k);
-  } else {
-    GFlagsClass *k = g_type_class_ref(t);
-    json_object_set_string_member(o, "kind", "flags");
-    for (guint i = 0; i < k->n_values; i++) {
-      JsonObject *e = json_object_new();
-      gchar *n = g_strdup_printf("0x%08x", k->values[i].value);
-      json_object_set_string_member(e, "desc", k->values[i].value_name);
-      json_object_set_string_member(e, "name", k->values[i].value_nick);
-      json_object_set_string_member(e, "value", n);
-      json_array_add_object_element(values, e);
-      g_free(n);
-    }
-    g_type_class_unref(k);
+    g_free(n);
   }
+  g_type_class_unref(k);
   json_object_set_array_member(o, "values", values);
   json_object_set_object_member(others, g_type_name(t), o);
 }
