@@ -5,6 +5,7 @@ A gst-check binary counts as its number of test cases (its "Checks: N,
 Failures: F, Errors: E" line); any other test counts as one. A test that
 meson marks failed without a Check line that says so (crash, timeout, leak
 found after the cases ran) counts as one failure more.
+A test run outside meson counts as one: --result NAME=ok|fail.
 Prints "N passed, N failed" and exits 1 if anything failed.
 """
 import json
@@ -14,7 +15,19 @@ import sys
 CHECK = re.compile(r"Checks: (\d+), Failures: (\d+), Errors: (\d+)")
 
 passed = failed = 0
-for build in sys.argv[1:]:
+args = sys.argv[1:]
+builds = []
+while args:
+    a = args.pop(0)
+    if a == "--result":
+        name, _, result = args.pop(0).partition("=")
+        if result == "ok":
+            passed += 1
+        else:
+            failed += 1
+    else:
+        builds.append(a)
+for build in builds:
     try:
         lines = open(f"{build}/meson-logs/testlog.json").read().splitlines()
     except OSError:

@@ -28,6 +28,10 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-x
   valgrind espeak-ng sox openssl nodejs npm
+  # examples/: the Python example (GstValueArray needs the gi overrides).
+  python3-gi python3-gst-1.0
+  # The Debian package test (scripts/package-test.sh).
+  dpkg-dev debhelper
 )
 # The fuzz targets need clang and its libFuzzer runtime (libclang_rt.fuzzer
 # and <fuzzer/FuzzedDataProvider.h>, in libclang-rt-14-dev on Debian 12).
@@ -69,16 +73,19 @@ configure() {
   meson compile -C "$dir" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
   rm -f "$log"
 }
-configure build
+# The project's own builds turn warnings into errors (a user's build does
+# not: a newer compiler's new warning must not break it).
+configure build -Dwerror=true
 if [ "$want_asan" -eq 1 ]; then
-  configure build-asan -Db_sanitize=address -Dbench=disabled -Dexamples=disabled
+  configure build-asan -Dwerror=true -Db_sanitize=address -Dbench=disabled \
+    -Dexamples=disabled -Ddoc=disabled
 fi
 if [ "$want_fuzz" -eq 1 ]; then
   # b_lundef=false: clang leaves the sanitizer runtime out of shared
   # libraries (the plugin), which would fail -Wl,--no-undefined.
   (
     export CC=clang CXX=clang++
-    configure build-fuzz -Dfuzzing=enabled -Dtests=disabled \
+    configure build-fuzz -Dwerror=true -Dfuzzing=enabled -Dtests=disabled \
       -Db_sanitize=address,undefined -Db_lundef=false \
       -Dexamples=disabled -Dbench=disabled -Ddoc=disabled -Demulator=disabled
   )

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: the default build (gst-check with the leaks
-# tracer), the AddressSanitizer build and a short run of each libFuzzer
-# target (build-fuzz, suite "fuzz", ~20 s each). Ends with "N passed, N
-# failed", counting every gst-check test case (and every other test, a fuzz
-# run included) of all runs.
+# tracer), the AddressSanitizer build, a short run of each libFuzzer
+# target (build-fuzz, suite "fuzz", ~20 s each) and the Debian package test
+# (scripts/package-test.sh: built once, installed in a throw-away root).
+# Ends with "N passed, N failed", counting every gst-check test case (and
+# every other test, a fuzz run and the package test included) of all runs.
 #
 #   scripts/test.sh                 everything (what .ci/run calls)
 #   scripts/test.sh --no-asan       without the ASan build (quicker while developing)
 #   scripts/test.sh --no-fuzz       without the fuzz runs
+#   scripts/test.sh --no-package    without the Debian package test
 #   scripts/test.sh -- ARGS         extra arguments for meson test (e.g. a suite name)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,11 +17,13 @@ cd "$root"
 
 asan=1
 fuzz=1
+package=1
 extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-asan) asan=0 ;;
     --no-fuzz) fuzz=0 ;;
+    --no-package) package=0 ;;
     --) shift; extra=("$@"); break ;;
     *) echo "test.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -57,7 +61,20 @@ for d in "${dirs[@]}"; do
   fi
 done
 
-python3 scripts/count-results.py "${counted[@]}"
+# The package is built once per run, after the suites (it takes both cores).
+results=()
+if [ "$package" -eq 1 ] && [ ${#extra[@]} -eq 0 ]; then
+  echo "=== scripts/package-test.sh ==="
+  if scripts/package-test.sh build/package-test.log >build/package-test.out 2>&1; then
+    results+=(--result debian-package=ok)
+  else
+    results+=(--result debian-package=fail)
+    rc=1
+  fi
+  grep "^package-test:" build/package-test.out || true
+fi
+
+python3 scripts/count-results.py "${results[@]}" "${counted[@]}"
 status=$?
 [ $rc -ne 0 ] && status=1
 exit $status

@@ -310,14 +310,10 @@ void TextOutput::loop()
       if (kind_ == Kind::Words) {
         push_text(item.word.text, item.word.pts, item.word.duration, true);
       } else {
-        if (!captions_) {
-          std::lock_guard<std::mutex> g(lock_);
-          captions_ = std::make_unique<CaptionBuilder>(caption_opts_);
-        }
         /* Cues keep the time they were spoken at: a cue that closes late
          * is restamped like a word, but not counted as a late word. */
-        push_cues(captions_->add_word(item.word.text, item.word.pts,
-                                      item.word.pts + item.word.duration));
+        push_cues(caption_builder().add_word(
+            item.word.text, item.word.pts, item.word.pts + item.word.duration));
       }
       break;
     case Item::Kind::EndOfTurn:
@@ -327,6 +323,9 @@ void TextOutput::loop()
           gst_structure_new_empty("rstranscribe/final-transcript")));
       break;
     case Item::Kind::Speaker:
+      /* A new speaker starts a new, marked cue. */
+      if (kind_ == Kind::Captions)
+        push_cues(caption_builder().speaker_change());
       push_event_downstream(custom_event(
           gst_structure_new("rstranscribe/speaker-change", "speaker",
                             G_TYPE_STRING, item.speaker.c_str(), nullptr)));
@@ -433,6 +432,15 @@ void TextOutput::push_text(const std::string &text,
       position_ = pts;
   }
   check_flow(gst_pad_push(pad_, buf));
+}
+
+CaptionBuilder &TextOutput::caption_builder()
+{
+  if (!captions_) {
+    std::lock_guard<std::mutex> g(lock_);
+    captions_ = std::make_unique<CaptionBuilder>(caption_opts_);
+  }
+  return *captions_;
 }
 
 void TextOutput::push_cues(const std::vector<CaptionCue> &cues)

@@ -109,6 +109,9 @@ class TextOutput
                  GstClockTime pts,
                  GstClockTime duration,
                  bool count_late);
+  /* The caption builder, made with the options of the moment on first
+   * use (task thread). */
+  CaptionBuilder &caption_builder();
   void push_cues(const std::vector<CaptionCue> &cues);
   void push_event_downstream(GstEvent *event);
   bool check_flow(GstFlowReturn ret);

@@ -19,7 +19,10 @@
  *   #GstAssemblyAITranscriber:caption-lines,
  * #GstAssemblyAITranscriber:caption-min-duration and
  * #GstAssemblyAITranscriber:caption-max-duration; a cue also ends at a sentence
- * end and at every end of turn.
+ * end and at every end of turn. With speaker-labels=true a change of
+ * speaker starts a new cue that begins with
+ * #GstAssemblyAITranscriber:caption-speaker-marker (">> " as in broadcast
+ * captions; "- " for the subtitle dash; "" for no mark).
  *
  * Both text pads may stay unlinked: the element then only posts the bus
  * messages (the same as #assemblyaisink, listed there) and a pipeline that
@@ -140,6 +143,7 @@ GST_DEBUG_CATEGORY_STATIC(gst_assemblyai_transcriber_debug);
 #define DEFAULT_CAPTION_LINES 2u
 #define DEFAULT_CAPTION_MIN_MS 1000u
 #define DEFAULT_CAPTION_MAX_MS 7000u
+#define DEFAULT_CAPTION_SPEAKER_MARKER ">> "
 #define TEXT_CAPS "text/x-raw, format=(string)utf8"
 
 enum {
@@ -151,6 +155,7 @@ enum {
   PROP_CAPTION_LINES,
   PROP_CAPTION_MIN_DURATION,
   PROP_CAPTION_MAX_DURATION,
+  PROP_CAPTION_SPEAKER_MARKER,
   PROP_MAX_OBSERVED_DELAY,
   PROP_LATE_WORDS,
 };
@@ -852,6 +857,11 @@ static void gst_assemblyai_transcriber_set_property(GObject *object,
       case PROP_CAPTION_MAX_DURATION:
         t.captions.max_duration = g_value_get_uint(value) * GST_MSECOND;
         break;
+      case PROP_CAPTION_SPEAKER_MARKER: {
+        const gchar *m = g_value_get_string(value);
+        t.captions.speaker_marker = m ? m : "";
+        break;
+      }
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
         return;
@@ -925,6 +935,9 @@ static void gst_assemblyai_transcriber_get_property(GObject *object,
     case PROP_CAPTION_MAX_DURATION:
       g_value_set_uint(
           value, static_cast<guint>(t.captions.max_duration / GST_MSECOND));
+      break;
+    case PROP_CAPTION_SPEAKER_MARKER:
+      g_value_set_string(value, t.captions.speaker_marker.c_str());
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -1080,6 +1093,13 @@ static void install_text_properties(GObjectClass *k)
       g_param_spec_uint("caption-max-duration", "Caption maximum duration",
                         "Milliseconds a cue may span at most", 500, 600000,
                         DEFAULT_CAPTION_MAX_MS, aai::kRW));
+  g_object_class_install_property(
+      k, PROP_CAPTION_SPEAKER_MARKER,
+      g_param_spec_string("caption-speaker-marker", "Caption speaker marker",
+                          "Start of the first caption cue of a new speaker "
+                          "(with speaker-labels): \">> \" as in broadcast "
+                          "captions, \"- \" as in subtitles, \"\" for none",
+                          DEFAULT_CAPTION_SPEAKER_MARKER, aai::kRW));
   g_object_class_install_property(
       k, PROP_MAX_OBSERVED_DELAY,
       g_param_spec_uint("max-observed-delay", "Maximum observed delay",

@@ -295,6 +295,62 @@ GST_START_TEST(test_line_width_in_characters)
 }
 GST_END_TEST;
 
+/* ---- speakers ----------------------------------------------------------- */
+
+GST_START_TEST(test_speaker_change_marks_new_cue)
+{
+  CaptionBuilder b(options(42, 2));
+  /* The first speaker is a change too: its first cue is marked. */
+  fail_unless(b.speaker_change().empty());
+  fail_unless(b.add_word("hello", ms(0), ms(400)).empty());
+  fail_unless(b.add_word("there", ms(500), ms(900)).empty());
+  /* A new speaker closes the open cue at once and marks the next one. */
+  std::vector<CaptionCue> c = b.speaker_change();
+  fail_unless_equals_int(c.size(), 1);
+  ASSERT_CUE(c[0], ">> hello there", ms(0), ms(1000));
+  fail_unless(b.add_word("hi", ms(1200), ms(1400)).empty());
+  c = b.end_turn();
+  fail_unless_equals_int(c.size(), 1);
+  ASSERT_CUE(c[0], ">> hi", ms(1200), ms(1000));
+  /* The same speaker's next turn is not marked again. */
+  fail_unless(b.add_word("again", ms(3000), ms(3400)).empty());
+  c = b.end_turn();
+  ASSERT_CUE(c[0], "again", ms(3000), ms(1000));
+}
+GST_END_TEST;
+
+GST_START_TEST(test_speaker_marker_counts_in_line)
+{
+  CaptionOptions o = options(10, 1);
+  o.speaker_marker = "- ";
+  CaptionBuilder b(o);
+  b.speaker_change();
+  /* "- one two" is 9 characters; " three" no longer fits on the line. */
+  fail_unless(b.add_word("one", ms(0), ms(300)).empty());
+  fail_unless(b.add_word("two", ms(400), ms(700)).empty());
+  std::vector<CaptionCue> c = b.add_word("three", ms(800), ms(1100));
+  fail_unless_equals_int(c.size(), 1);
+  ASSERT_CUE(c[0], "- one two", ms(0), ms(800));
+  c = b.end_turn();
+  ASSERT_CUE(c[0], "three", ms(800), ms(1000));
+}
+GST_END_TEST;
+
+GST_START_TEST(test_empty_speaker_marker)
+{
+  CaptionOptions o = options(42, 2);
+  o.speaker_marker = "";
+  CaptionBuilder b(o);
+  b.add_word("one", ms(0), ms(300));
+  /* No mark, but the change still starts a new cue. */
+  std::vector<CaptionCue> c = b.speaker_change();
+  ASSERT_CUE(c[0], "one", ms(0), ms(1000));
+  b.add_word("two", ms(400), ms(700));
+  c = b.end_turn();
+  ASSERT_CUE(c[0], "two", ms(400), ms(1000));
+}
+GST_END_TEST;
+
 static Suite *captions_suite(void)
 {
   Suite *s = suite_create("captions");
@@ -313,6 +369,9 @@ static Suite *captions_suite(void)
   tcase_add_test(tc, test_long_word_own_line);
   tcase_add_test(tc, test_utf8_length);
   tcase_add_test(tc, test_line_width_in_characters);
+  tcase_add_test(tc, test_speaker_change_marks_new_cue);
+  tcase_add_test(tc, test_speaker_marker_counts_in_line);
+  tcase_add_test(tc, test_empty_speaker_marker);
   return s;
 }
 

@@ -767,6 +767,49 @@ GST_START_TEST(test_unlinked_pads_reach_eos)
 }
 GST_END_TEST;
 
+/* Caption cues of counting.wav (speakers A, B, A) with speaker-labels:
+ * every change of speaker starts a cue marked with @marker. */
+std::vector<std::string> speaker_cues(const char *marker_prop)
+{
+  Emu e("counting.json");
+  GstElement *p =
+      launch("filesrc location=\"" + data_path("counting.wav") +
+             "\" ! wavparse ! assemblyaitranscriber name=t pace=false "
+             "format-turns=true speaker-labels=true " +
+             marker_prop + " api-key=" + kKey + " url=" + e.emu.ws_url() +
+             " t.caption_src ! appsink name=out sync=false");
+  GstElement *sink = gst_bin_get_by_name(GST_BIN(p), "out");
+  gst_element_set_state(p, GST_STATE_PLAYING);
+  std::vector<std::string> cues;
+  while (GstSample *s = gst_app_sink_try_pull_sample(GST_APP_SINK(sink),
+                                                     60 * GST_SECOND)) {
+    GstMapInfo m;
+    GstBuffer *b = gst_sample_get_buffer(s);
+    fail_unless(gst_buffer_map(b, &m, GST_MAP_READ));
+    cues.emplace_back(reinterpret_cast<char *>(m.data), m.size);
+    gst_buffer_unmap(b, &m);
+    gst_sample_unref(s);
+  }
+  fail_unless(gst_app_sink_is_eos(GST_APP_SINK(sink)), "no EOS");
+  gst_element_set_state(p, GST_STATE_NULL);
+  gst_object_unref(sink);
+  gst_object_unref(p);
+  return cues;
+}
+
+GST_START_TEST(test_speaker_change_marks_caption)
+{
+  std::vector<std::string> cues = speaker_cues("");
+  fail_unless_equals_int(cues.size(), 3);
+  fail_unless_equals_string(cues[0].c_str(), ">> One, two, three.");
+  fail_unless_equals_string(cues[1].c_str(), ">> Four, five, six.");
+  fail_unless_equals_string(cues[2].c_str(), ">> Seven, eight, nine, ten.");
+  cues = speaker_cues("caption-speaker-marker=\"- \"");
+  fail_unless_equals_int(cues.size(), 3);
+  fail_unless_equals_string(cues[1].c_str(), "- Four, five, six.");
+}
+GST_END_TEST;
+
 }  // namespace
 
 static Suite *transcriber_suite(void)
@@ -793,6 +836,7 @@ static Suite *transcriber_suite(void)
   tcase_add_test(pipes, test_textoverlay_runs_to_eos);
   tcase_add_test(pipes, test_live_source_within_latency);
   tcase_add_test(pipes, test_unlinked_pads_reach_eos);
+  tcase_add_test(pipes, test_speaker_change_marks_caption);
   return s;
 }
 

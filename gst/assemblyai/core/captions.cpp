@@ -76,7 +76,8 @@ std::vector<CaptionCue> CaptionBuilder::add_word(const std::string &text,
   }
   if (lines_.empty()) {
     start_ = start;
-    lines_.push_back(text);
+    lines_.push_back(mark_next_ ? opts_.speaker_marker + text : text);
+    mark_next_ = false;
   } else if (utf8_length(lines_.back()) + 1 + utf8_length(text) <=
              opts_.chars_per_line) {
     lines_.back() += " " + text;
@@ -86,6 +87,13 @@ std::vector<CaptionCue> CaptionBuilder::add_word(const std::string &text,
   end_ = end;
   if (ends_sentence(text) && end_ - start_ >= opts_.min_duration)
     out.push_back(close(std::nullopt));
+  return out;
+}
+
+std::vector<CaptionCue> CaptionBuilder::speaker_change()
+{
+  std::vector<CaptionCue> out = end_turn();
+  mark_next_ = true;
   return out;
 }
 

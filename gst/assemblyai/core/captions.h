@@ -10,9 +10,14 @@
  * (a longer word gets a line of its own). Words fill lines greedily; a cue
  * closes when the next word does not fit, when it would last longer than
  * max_duration, after a word that ends a sentence once the cue has been
- * shown for min_duration, and at the end of a turn. A cue lasts from its
- * first word's start to its last word's end, stretched to min_duration
- * but never into the next cue of the same turn. */
+ * shown for min_duration, at the end of a turn and when the speaker
+ * changes. A cue lasts from its first word's start to its last word's end,
+ * stretched to min_duration but never into the next cue of the same turn.
+ *
+ * Speaker changes follow broadcast and subtitle practice: the first cue
+ * of a new speaker starts with speaker_marker (">> " by default, as US
+ * TV captions mark a change of speaker; "- " is the subtitle dash; empty
+ * marks nothing but still starts a new cue). */
 #pragma once
 
 #include <cstdint>
@@ -34,6 +39,7 @@ struct CaptionOptions {
   unsigned lines_per_cue = 2;
   uint64_t min_duration = 1000000000ull; /* ns */
   uint64_t max_duration = 7000000000ull; /* ns */
+  std::string speaker_marker = ">> ";    /* prefix of a new speaker's cue */
 };
 
 class CaptionBuilder
@@ -47,6 +53,9 @@ class CaptionBuilder
                                    uint64_t end);
   /* End of a turn (or of the stream): closes the open cue, if any. */
   std::vector<CaptionCue> end_turn();
+  /* The words that follow are a new speaker's: closes the open cue, if
+   * any, and marks the next one with speaker_marker. */
+  std::vector<CaptionCue> speaker_change();
 
   /* Start of the open cue, if one is open (a caption output must not
    * declare that time empty). */
@@ -59,6 +68,7 @@ class CaptionBuilder
   CaptionOptions opts_;
   std::vector<std::string> lines_;
   uint64_t start_ = 0, end_ = 0;
+  bool mark_next_ = false; /* the next cue starts with speaker_marker */
 };
 
 /* Number of characters (UTF-8 code points) of @s. */
