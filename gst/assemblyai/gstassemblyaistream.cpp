@@ -64,6 +64,8 @@ class SessionLink : public Link
   std::shared_ptr<Session> s_;
 };
 
+using ElementRef = std::shared_ptr<GstElement>;
+
 /* What a notice's delivery needs from the settings, copied under the lock
  * when it is queued. */
 struct DeliverySettings {
@@ -95,6 +97,17 @@ struct Stream::Core : std::enable_shared_from_this<Core>, StreamEnv {
    * one, then delivers what it produced. Any thread but under no lock. */
   void with_machine(uint64_t serial,
                     const std::function<void(StreamMachine &)> &fn);
+  /* A strong reference to the element for a dispatcher job, released
+   * with the job whether it ran or was dropped; empty once the element is
+   * finalizing. */
+  ElementRef element_ref()
+  {
+    auto *e = static_cast<GstElement *>(g_weak_ref_get(&owner_ref));
+    return ElementRef(e, [](GstElement *x) {
+      if (x)
+        gst_object_unref(x);
+    });
+  }
   /* Queues the machine's notices on the dispatcher (lock held). */
   void deliver_locked();
   void deliver(GstElement *e, const Notice &n, const DeliverySettings &ds);
@@ -271,8 +284,8 @@ void Stream::Core::deliver_locked()
   if (notices.empty())
     return;
   /* A reference taken now: the element stays alive until the notices are
-   * delivered (none once it is finalizing). */
-  auto *e = static_cast<GstElement *>(g_weak_ref_get(&owner_ref));
+   * delivered or dropped (none once it is finalizing). */
+  ElementRef e = element_ref();
   if (!e)
     return;
   DeliverySettings ds;
@@ -282,8 +295,7 @@ void Stream::Core::deliver_locked()
   std::shared_ptr<Core> self = shared_from_this();
   dispatcher->post([self, e, ds, notices = std::move(notices)]() {
     for (const Notice &n : notices)
-      self->deliver(e, n, ds);
-    gst_object_unref(e);
+      self->deliver(e.get(), n, ds);
   });
 }
 
@@ -609,10 +621,10 @@ void Stream::Core::start_stream_locked()
                        props.language_code + ") with " + mc.model +
                        "; set speech-model to choose another model.";
     GST_INFO_OBJECT(owner, "%s", what.c_str());
-    if (auto *e = static_cast<GstElement *>(g_weak_ref_get(&owner_ref)))
+    if (ElementRef e = element_ref())
       dispatcher->post([e, what]() {
-        GST_ELEMENT_INFO(e, LIBRARY, SETTINGS, ("%s", what.c_str()), (nullptr));
-        gst_object_unref(e);
+        GST_ELEMENT_INFO(e.get(), LIBRARY, SETTINGS, ("%s", what.c_str()),
+                         (nullptr));
       });
   }
   StreamParams p;
