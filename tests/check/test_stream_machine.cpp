@@ -801,11 +801,11 @@ GST_START_TEST(test_out_of_order_and_repeated_turns)
   r.begin(1);
   r.push_ms(5000);
   r.turn(1, 2, {{"c", 3000, 3100}}, true);
-  r.turn(1, 2, {{"c", 3000, 3100}}, true); /* repeated: passed on */
+    r.turn(1, 2, {{"c", 3000, 3100}}, true); /* repeated: said once */
   r.turn(1, 0, {{"a", 100, 200}}, true);   /* older: named, not passed on */
   r.turn(1, 1, {{"b", 1000, 900}}, false);
-  auto ns = r.notices();
-  fail_unless_equals_int(turn_words(ns).size(), 2);
+    auto ns = r.notices();
+  fail_unless_equals_int(turn_words(ns).size(), 1);
   auto bad = of_kind<MalformedNotice>(ns);
   fail_unless_equals_int(bad.size(), 2);
   fail_unless(bad[0].error.find("turn_order went back from 2 to 0") !=
@@ -818,6 +818,27 @@ GST_START_TEST(test_out_of_order_and_repeated_turns)
   r.drop(1);
   r.env.advance(250);
   fail_unless_equals_int(sample_at(r.env.last(), 0), 3100 * 16);
+}
+GST_END_TEST;
+
+GST_START_TEST(test_second_begin_and_repeated_end_of_turn)
+{
+  Rig r;
+  r.begin(1);
+  r.push_ms(3000);
+  r.notices();
+  BeginEvent again;
+  again.id = "other";
+  r.machine->on_event(1, again, "{}");
+  auto bad = of_kind<MalformedNotice>(r.notices());
+  fail_unless_equals_int(bad.size(), 1);
+  fail_unless_equals_string(r.machine->session_id().c_str(), "session-1");
+  r.turn(1, 0, {{"a", 100, 200}}, true);
+  r.turn(1, 0, {{"a", 100, 200}}, true);        /* the same again */
+  r.turn(1, 0, {{"A.", 100, 200}}, true, true); /* its formatted copy */
+  auto ev = of_kind<EventNotice>(r.notices());
+  fail_unless_equals_int(ev.size(), 2);
+  fail_unless(std::get<TurnEvent>(ev[1].event).turn_is_formatted);
 }
 GST_END_TEST;
 
@@ -860,6 +881,7 @@ static Suite *stream_machine_suite(void)
   tcase_add_test(tx, test_credential_failures);
   tcase_add_test(tx, test_stop_closes_and_silences);
   tcase_add_test(tx, test_out_of_order_and_repeated_turns);
+  tcase_add_test(tx, test_second_begin_and_repeated_end_of_turn);
   return s;
 }
 

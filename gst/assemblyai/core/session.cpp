@@ -19,6 +19,9 @@ namespace
 /* After we send a close frame, a server that never answers must not keep
  * the element waiting: force the socket shut after this long. */
 constexpr unsigned kCloseGraceMs = 1000;
+/* The service closes right after an Error frame; one that does not is
+ * closed for it after this long (as the Python SDK closes on Error). */
+constexpr unsigned kErrorCloseGraceMs = 250;
 
 void remove_source(GMainContext *ctx, guint *id)
 {
@@ -306,6 +309,10 @@ void Session::on_message(SoupWebsocketConnection *,
                          gpointer data)
 {
   auto *self = static_cast<Session *>(data);
+  /* After a protocol violation libsoup may still hand over frames it had
+   * already read: nothing the broken session says counts any more. */
+  if (self->report_.server_violation)
+    return;
   gsize size = 0;
   const char *bytes = static_cast<const char *>(g_bytes_get_data(msg, &size));
   std::string raw(bytes ? bytes : "", size);
@@ -338,6 +345,7 @@ void Session::on_message(SoupWebsocketConnection *,
     self->report_.terminated = true;
   } else if (const auto *e = std::get_if<ErrorEvent>(&ev)) {
     self->report_.error_frame = *e;
+    self->close_after_error_on_io();
   }
   if (auto listener = self->listener())
     listener->on_server_event(ev, raw);
@@ -367,6 +375,13 @@ void Session::on_closed(SoupWebsocketConnection *c, gpointer data)
   if (r.dead_link) {
     r.kind = EndReport::Kind::Closed;
     r.close_code = SOUP_WEBSOCKET_CLOSE_ABNORMAL;
+  } else if (self->error_closed_ && r.error_frame) {
+    /* We closed after an Error the server did not close for: the frame
+     * says why the session ended. */
+    r.kind = EndReport::Kind::Closed;
+    r.close_code =
+        r.error_frame->error_code.value_or(SOUP_WEBSOCKET_CLOSE_SERVER_ERROR);
+    r.close_reason = r.error_frame->error;
   } else if (r.server_violation) {
     /* Whatever the server answered to our close, this is why it ended. */
     r.kind = EndReport::Kind::Closed;
@@ -456,9 +471,40 @@ void Session::shutdown_on_io()
   }
 }
 
+void Session::close_after_error_on_io()
+{
+  if (error_source_)
+    return;
+  std::weak_ptr<Session> weak = self_ref_;
+  GSource *t = g_timeout_source_new(kErrorCloseGraceMs);
+  auto *holder = new std::weak_ptr<Session>(weak);
+  g_source_set_callback(
+      t,
+      [](gpointer data) -> gboolean {
+        auto s = static_cast<std::weak_ptr<Session> *>(data)->lock();
+        if (!s)
+          return G_SOURCE_REMOVE;
+        s->error_source_ = 0;
+        if (s->conn_ && !s->closing_) {
+          s->error_closed_ = true;
+          s->closing_ = true;
+          g_io_stream_close(soup_websocket_connection_get_io_stream(s->conn_),
+                            nullptr, nullptr);
+        }
+        return G_SOURCE_REMOVE;
+      },
+      holder,
+      [](gpointer data) {
+        delete static_cast<std::weak_ptr<Session> *>(data);
+      });
+  error_source_ = g_source_attach(t, io_->context());
+  g_source_unref(t);
+}
+
 void Session::end_on_io(EndReport report)
 {
   remove_source(io_->context(), &timeout_source_);
+  remove_source(io_->context(), &error_source_);
   stop_watchdog_on_io();
   {
     std::lock_guard<std::mutex> l(lock_);

@@ -148,6 +148,7 @@ class Session : public std::enable_shared_from_this<Session>
                                GSocketClientEvent event,
                                GIOStream *connection,
                                gpointer data);
+  void close_after_error_on_io();
   void start_watchdog_on_io();
   void stop_watchdog_on_io();
   static gboolean watchdog_tick(gpointer data);
@@ -176,6 +177,8 @@ class Session : public std::enable_shared_from_this<Session>
   GSocketConnection *tcp_ = nullptr; /* the TCP connection under it all */
   std::unique_ptr<LinkWatchdog> watchdog_;
   guint watchdog_source_ = 0;
+  guint error_source_ = 0;    /* closes after an Error frame */
+  bool error_closed_ = false; /* ... and did */
   bool closing_ = false;
   EndReport report_;
 };

@@ -65,6 +65,8 @@ struct StreamMachine::Leg {
   int64_t turn_base = 0;         /* stream turn_order of the leg's turn 0 */
   int64_t dedup_before_ms = 0;   /* words before this were delivered */
   int64_t last_turn_order = -1;  /* the session's own numbering */
+  int64_t ended_turn_order = -1; /* ... of its last end of turn */
+  bool ended_turn_formatted = false;
   std::string reason;            /* why it continues the stream, if it does */
   uint64_t replayed_samples = 0; /* audio sent again at its start */
   uint64_t lost_samples = 0;     /* audio that could not be sent again */
@@ -561,6 +563,11 @@ void StreamMachine::on_event(uint64_t id,
     return; /* a retired session */
   ServerEvent ev = in;
   if (const auto *b = std::get_if<BeginEvent>(&ev)) {
+    if (leg->began) {
+      notices_.emplace_back(MalformedNotice{
+          "a second Begin in one session (" + b->id + "): ignored", raw});
+      return;
+    }
     on_begin(*leg, *b);
   } else if (auto *t = std::get_if<TurnEvent>(&ev)) {
     if (t->turn_order < leg->last_turn_order) {
@@ -573,7 +580,19 @@ void StreamMachine::on_event(uint64_t id,
           raw});
       return;
     }
+    if (t->end_of_turn && t->turn_order == leg->ended_turn_order &&
+        t->turn_is_formatted == leg->ended_turn_formatted) {
+      /* The same end of turn again (a formatted follow-up differs in
+       * turn_is_formatted): said once. */
+      env_.log(LogLevel::Debug, "repeated end of turn " +
+                                    std::to_string(t->turn_order) + " dropped");
+      return;
+    }
     leg->last_turn_order = t->turn_order;
+    if (t->end_of_turn) {
+      leg->ended_turn_order = t->turn_order;
+      leg->ended_turn_formatted = t->turn_is_formatted;
+    }
     if (!rewrite_turn(*leg, t))
       return;
     bool complete = t->end_of_turn &&
