@@ -52,8 +52,14 @@ void TurnEngine::emit_turn(size_t first,
   const ScriptTurn &t = script_->turns[turn_];
   const SessionParams &p = *params_;
   bool whisper = p.family == ModelFamily::Whisper;
+  /* The multilingual model punctuates and cases natively (§6.2):
+   * formatted words on every message, turn_is_formatted as usual. */
+  bool native_format = cfg_->multilingual_formatted &&
+                       p.speech_model == "universal-streaming-multilingual";
+  /* whisper-rt has no diarization (§6.4): speaker_labels is ignored. */
+  bool labels = p.speaker_labels && !(whisper && !cfg_->whisper_speaker_labels);
   auto text_of = [&](const ScriptWord &w) {
-    if (formatted)
+    if (formatted || native_format)
       return w.formatted;
     return whisper ? whisper_raw(w.text) : w.text;
   };
@@ -99,7 +105,7 @@ void TurnEngine::emit_turn(size_t first,
     json_builder_add_double_value(b, whisper ? 0.0 : 0.9 + 0.01 * (i % 10));
     json_builder_set_member_name(b, "word_is_final");
     json_builder_add_boolean_value(b, i < final_count);
-    if (p.speaker_labels) {
+    if (labels) {
       json_builder_set_member_name(b, "speaker");
       json_builder_add_string_value(b, speaker.c_str());
     }
@@ -115,7 +121,7 @@ void TurnEngine::emit_turn(size_t first,
     json_builder_set_member_name(b, "language_confidence");
     json_builder_add_double_value(b, t.language_confidence);
   }
-  if (p.speaker_labels) {
+  if (labels) {
     json_builder_set_member_name(b, "speaker_label");
     json_builder_add_string_value(b, speaker.c_str());
   }
