@@ -232,23 +232,6 @@ GST_START_TEST(test_whisper_semantics)
 }
 GST_END_TEST;
 
-GST_START_TEST(test_processing_delay)
-{
-  Config cfg;
-  std::string err;
-  fail_unless(aai_emu::Script::load_json(kTwoTurns, &cfg.script, &err));
-  cfg.processing_delay_ms = 400;
-  Started s(cfg);
-  WsClient c;
-  fail_unless(c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
-  fail_unless(c.wait_type("Begin") == 0);
-  gint64 t0 = g_get_monotonic_time();
-  c.send_audio_ms(1000);
-  fail_unless(c.wait_type("Turn") > 0);
-  fail_unless((g_get_monotonic_time() - t0) / 1000 >= 380);
-}
-GST_END_TEST;
-
 GST_START_TEST(test_script_validation)
 {
   aai_emu::Script s;
@@ -282,7 +265,6 @@ static Suite *emulator_turns_suite(void)
   tcase_add_test(tc, test_language_and_speaker);
   tcase_add_test(tc, test_u3_semantics);
   tcase_add_test(tc, test_whisper_semantics);
-  tcase_add_test(tc, test_processing_delay);
   tcase_add_test(tc, test_script_validation);
   return s;
 }
