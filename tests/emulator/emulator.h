@@ -55,6 +55,12 @@ enum class AuthFailureMode { HttpStatus, ErrorFrameClose };
  * past throttle_max_backlog_ms (newer docs). */
 enum class PacingPolicy { Off, Strict, Throttle };
 
+/* What format_turns=true does on Universal-Streaming and whisper-rt (the
+ * docs disagree, README.md "Choices"): FollowUp sends the raw end-of-turn
+ * Turn, then the same turn formatted (older docs); EveryMessage formats
+ * every Turn, partials included, with no follow-up (interim docs). */
+enum class FormatTurnsStyle { FollowUp, EveryMessage };
+
 /* Deterministic points in a session's processed audio: the first at
  * first_ms, then every every_ms (<= 0: only the first); first_ms < 0: none. */
 struct AudioPoints {
@@ -117,6 +123,7 @@ struct Config {
   /* whisper-rt has no diarization: false leaves speaker fields out even
    * with speaker_labels=true. */
   bool whisper_speaker_labels = true;
+  FormatTurnsStyle format_turns_style = FormatTurnsStyle::FollowUp;
   bool begin_configuration = true;
   int64_t max_session_duration_ms = 0;
   int inactivity_close_code = 3005;

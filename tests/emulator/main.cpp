@@ -26,6 +26,7 @@ struct Options {
   gdouble time_scale = 1.0;
   gchar *pacing = nullptr;
   gchar *auth_failure = nullptr;
+  gchar *format_turns_style = nullptr;
   gboolean default_speech_model = FALSE;
   gint processing_delay = -1;
   gint64 max_session_duration = 0;
@@ -96,6 +97,11 @@ int main(int argc, char **argv)
        "Override the mode's pacing policy: off|strict|throttle", "P"},
       {"auth-failure", 0, 0, G_OPTION_ARG_STRING, &o.auth_failure,
        "Auth failures: http (401 at upgrade) | close (Error + 1008)", "M"},
+      {"format-turns-style", 0, 0, G_OPTION_ARG_STRING, &o.format_turns_style,
+       "format_turns=true sends: follow-up (default: the raw end of turn, "
+       "then the same turn formatted) | every-message (every Turn "
+       "formatted, no follow-up)",
+       "S"},
       {"default-speech-model", 0, 0, G_OPTION_ARG_NONE, &o.default_speech_model,
        "speech_model defaults to English", nullptr},
       {"processing-delay", 0, 0, G_OPTION_ARG_INT, &o.processing_delay,
@@ -199,6 +205,11 @@ int main(int argc, char **argv)
     error = "--pacing must be off, strict or throttle";
   if (!(o.time_scale > 0))
     error = "--time-scale must be a positive number (1 = real time)";
+  std::string fts = o.format_turns_style ? o.format_turns_style : "follow-up";
+  if (fts == "every-message")
+    cfg.format_turns_style = aai_emu::FormatTurnsStyle::EveryMessage;
+  else if (fts != "follow-up")
+    error = "--format-turns-style must be follow-up or every-message";
   if (auth == "close")
     cfg.auth_failure = aai_emu::AuthFailureMode::ErrorFrameClose;
   else if (auth != "http")
@@ -305,6 +316,7 @@ int main(int argc, char **argv)
   g_free(o.mode);
   g_free(o.pacing);
   g_free(o.auth_failure);
+  g_free(o.format_turns_style);
   g_free(o.close_reason);
   return rc;
 }

@@ -22,9 +22,14 @@ static const char *kTwoTurns =
     "\"language_code\":\"es\",\"language_confidence\":0.8,\"speaker\":\"B\"}]}";
 
 /* Runs one session over 6 s of audio and returns the emulator's record. */
-static aai_emu::SessionRecord run(const char *script, const Headers &params)
+static aai_emu::SessionRecord run(
+    const char *script,
+    const Headers &params,
+    const std::function<void(Config &)> &tweak = nullptr)
 {
   Config cfg;
+  if (tweak)
+    tweak(cfg);
   std::string err;
   fail_unless(aai_emu::Script::load_json(script, &cfg.script, &err), "%s",
               err.c_str());
@@ -133,6 +138,26 @@ GST_START_TEST(test_format_turns)
   fail_unless_equals_int(jint(t[9].first, "turn_order"), 1);
   for (int i = 0; i < 3; i++)
     fail_if(jbool(t[i].first, "turn_is_formatted"));
+}
+GST_END_TEST;
+
+/* The other reading of format_turns (README.md "Choices"): every Turn is
+ * formatted, partials included, and no follow-up repeats the end. */
+GST_START_TEST(test_format_turns_every_message)
+{
+  auto r = run(kTwoTurns, us_params({{"format_turns", "true"}}), [](Config &c) {
+    c.format_turns_style = aai_emu::FormatTurnsStyle::EveryMessage;
+  });
+  auto t = typed(r, "Turn");
+  fail_unless_equals_int(t.size(), 8);
+  for (auto &m : t)
+    fail_unless(jbool(m.first, "turn_is_formatted"), "%s", m.first.c_str());
+  check_str(jword_str(t[0].first, 0, "text"), "Hello,");
+  check_str(jstr(t[1].first, "transcript"), "Hello,");
+  fail_unless(jbool(t[3].first, "end_of_turn"));
+  check_str(jstr(t[3].first, "transcript"), "Hello, world.");
+  fail_unless_equals_int(jint(t[4].first, "turn_order"), 1);
+  check_str(jstr(t[7].first, "transcript"), "How are you?");
 }
 GST_END_TEST;
 
@@ -262,6 +287,7 @@ static Suite *emulator_turns_suite(void)
   tcase_add_test(tc, test_universal_sequence);
   tcase_add_test(tc, test_threshold_switch);
   tcase_add_test(tc, test_format_turns);
+  tcase_add_test(tc, test_format_turns_every_message);
   tcase_add_test(tc, test_language_and_speaker);
   tcase_add_test(tc, test_u3_semantics);
   tcase_add_test(tc, test_whisper_semantics);

@@ -33,6 +33,15 @@ bool ends_terminal(const std::string &s)
 
 }  // namespace
 
+/* format_turns in its every-message reading (Universal-Streaming and
+ * whisper-rt; u3 formats its finals anyway): every Turn formatted, no
+ * follow-up. */
+bool TurnEngine::formats_every_message() const
+{
+  return params_->format_turns && params_->family != ModelFamily::U3Pro &&
+         cfg_->format_turns_style == FormatTurnsStyle::EveryMessage;
+}
+
 int64_t TurnEngine::next_turn_start() const
 {
   if (turn_ + 1 < script_->turns.size())
@@ -58,6 +67,7 @@ void TurnEngine::emit_turn(size_t first,
                        p.speech_model == "universal-streaming-multilingual";
   /* whisper-rt has no diarization (§6.4): speaker_labels is ignored. */
   bool labels = p.speaker_labels && !(whisper && !cfg_->whisper_speaker_labels);
+  formatted = formatted || formats_every_message();
   auto text_of = [&](const ScriptWord &w) {
     if (formatted || native_format)
       return w.formatted;
@@ -187,7 +197,7 @@ bool TurnEngine::step_universal(int64_t t, std::vector<std::string> *out)
   double conf = whisper ? 1.0 : turn.end_of_turn_confidence;
   emit_turn(seg_, heard_, heard_, true, false, utterance_sent_ ? "" : text,
             conf, out);
-  if (p.format_turns)
+  if (p.format_turns && !formats_every_message())
     emit_turn(seg_, heard_, heard_, true, true, "", conf, out);
   end_segment(n);
   return true;
@@ -296,7 +306,7 @@ void TurnEngine::force_endpoint(int64_t audio_ms, std::vector<std::string> *out)
         p.family == ModelFamily::Whisper ? 1.0 : turn.end_of_turn_confidence;
     emit_turn(seg_, heard, heard, true, false, utterance_sent_ ? "" : text,
               conf, out);
-    if (p.format_turns)
+    if (p.format_turns && !formats_every_message())
       emit_turn(seg_, heard, heard, true, true, "", conf, out);
   }
   end_segment(seg_ + heard);

@@ -45,6 +45,7 @@ class TurnEngine
                  std::vector<std::string> *out) const;
   void end_segment(size_t next_word);
   int64_t next_turn_start() const;
+  bool formats_every_message() const;
 
   const Config *cfg_;
   const Script *script_;
