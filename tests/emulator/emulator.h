@@ -48,11 +48,11 @@ struct Script {
 };
 
 enum class AuthFailureMode { HttpStatus, ErrorFrameClose };
-/* What the session does with audio sent faster than real time (§16.4 of
- * the README's choices): Off processes it at once, Strict closes with 3007
- * "Received <x> sec. audio in <y> sec" (older docs), Throttle processes at
- * throttle_rate x real time and closes with 3007 "too much audio buffered"
- * past throttle_max_backlog_ms (newer docs). */
+/* What the session does with audio sent faster than real time (README.md
+ * "Choices where the docs conflict"): Off processes it at once, Strict closes
+ * with 3007 "Received <x> sec. audio in <y> sec" (older docs), Throttle
+ * processes at throttle_rate x real time and closes with 3007 "too much audio
+ * buffered" past throttle_max_backlog_ms (newer docs). */
 enum class PacingPolicy { Off, Strict, Throttle };
 
 /* What format_turns=true does on Universal-Streaming and whisper-rt (the

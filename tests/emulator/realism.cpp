@@ -35,7 +35,7 @@ int64_t next_audio_point(const AudioPoints &points, int64_t after, int64_t upto)
 
 std::string warning_message(int64_t audio_ms)
 {
-  /* The docs give the shape (§5.6) but no codes; 3100 is ours. */
+  /* The docs give the shape but no codes; 3100 is ours (README.md). */
   gchar *text = g_strdup_printf("Emulated warning at %" G_GINT64_FORMAT
                                 " ms of audio: the session "
                                 "continues",

@@ -394,8 +394,8 @@ void Session::on_audio(const guint8 *data, gsize len)
     process(received_ms());
 }
 
-/* Strict (older docs, §8): more audio than service time since the first
- * frame plus the tolerance is refused at once. Both sides are service
+/* Strict (older docs, README.md "Choices"): more audio than service time since
+ * the first frame plus the tolerance is refused at once. Both sides are service
  * time, so time_scale shrinks the tolerance on the wall clock too. */
 bool Session::strict_rate_exceeded(gint64 now)
 {
@@ -412,12 +412,11 @@ bool Session::strict_rate_exceeded(gint64 now)
   return true;
 }
 
-/* Throttle (newer docs, §8): the processing position advances at
- * throttle_rate x service time while there is unprocessed audio; the
- * session fails once the backlog exceeds the limit (audio ms, never
- * scaled). A processor that had caught up was idle: it earns no credit
- * for the time before the next frame, so a burst after a pause is
- * throttled too. */
+/* Throttle (newer docs, README.md "Choices"): the processing position advances
+ * at throttle_rate x service time while there is unprocessed audio; the session
+ * fails once the backlog exceeds the limit (audio ms, never scaled). A
+ * processor that had caught up was idle: it earns no credit for the time before
+ * the next frame, so a burst after a pause is throttled too. */
 void Session::throttle_pump()
 {
   if (closing_)

@@ -2,12 +2,12 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* The emulator as the service behaves (README.md "Modes"): the throttle
- * (§8), the delay before each Turn, Warning and unknown-type messages at
- * their documented audio points, multilingual native formatting (§6.2),
- * whisper-rt without speaker labels (§6.4), Config::time_scale, the
- * presets, the listen backlog and the program's --mode. Assertions are on
- * messages, codes and words; time only shortens through time_scale. */
+/* The emulator as the service behaves (README.md "Modes"): the throttle,
+ * the delay before each Turn, Warning and unknown-type messages at their
+ * documented audio points, multilingual native formatting, whisper-rt
+ * without speaker labels, Config::time_scale, the presets, the listen
+ * backlog and the program's flags. Assertions are on messages, codes and
+ * words; time only shortens through time_scale. */
 #include "test_common.h"
 
 #include <gio/gio.h>

@@ -61,11 +61,11 @@ void TurnEngine::emit_turn(size_t first,
   const ScriptTurn &t = script_->turns[turn_];
   const SessionParams &p = *params_;
   bool whisper = p.family == ModelFamily::Whisper;
-  /* The multilingual model punctuates and cases natively (§6.2):
+  /* The multilingual model punctuates and cases natively (README.md):
    * formatted words on every message, turn_is_formatted as usual. */
   bool native_format = cfg_->multilingual_formatted &&
                        p.speech_model == "universal-streaming-multilingual";
-  /* whisper-rt has no diarization (§6.4): speaker_labels is ignored. */
+  /* whisper-rt has no diarization (README.md): speaker_labels is ignored. */
   bool labels = p.speaker_labels && !(whisper && !cfg_->whisper_speaker_labels);
   formatted = formatted || formats_every_message();
   auto text_of = [&](const ScriptWord &w) {
