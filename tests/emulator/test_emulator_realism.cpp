@@ -151,14 +151,8 @@ GST_START_TEST(test_throttle_backlog_limit)
   fail_unless(c.wait_type("Begin", 10000) == 0);
   c.stream_ms(320000, 1000);
   fail_unless(c.wait_closed(60000));
-  const char *reason =
-      "Audio Transmission Rate Exceeded: too much audio buffered";
-  fail_unless_equals_int(c.close_code, 3007);
-  check_str(c.close_reason, reason);
-  std::string err = c.messages.back();
-  check_str(jstr(err, "type"), "Error");
-  fail_unless_equals_int(jint(err, "error_code"), 3007);
-  check_str(jstr(err, "error"), reason);
+  check_error_close(
+      c, 3007, "Audio Transmission Rate Exceeded: too much audio buffered");
   auto r = s.emu.sessions()[0];
   fail_unless(r.audio_bytes > 300u * 32000u);
   fail_unless(r.audio.empty());
@@ -320,9 +314,7 @@ GST_END_TEST;
  * about a second later, and Begin.expires_at says so. */
 GST_START_TEST(test_time_scale_session_limit)
 {
-  Config cfg = Config::instant();
-  cfg.time_scale = 0.0001;
-  Started s(cfg);
+  Started s(with(Config::instant(), aai_emu::Script(), 0.0001));
   WsClient c;
   fail_unless(c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
   fail_unless(c.wait_type("Begin", 10000) == 0);
@@ -333,10 +325,8 @@ GST_START_TEST(test_time_scale_session_limit)
               " for a session begun at %" G_GINT64_FORMAT,
               expires_at, now_s);
   fail_unless(c.wait_closed(30000));
-  const char *reason = "Session Expired: Maximum session duration exceeded";
-  fail_unless_equals_int(c.close_code, 3008);
-  check_str(c.close_reason, reason);
-  fail_unless_equals_int(jint(c.messages.back(), "error_code"), 3008);
+  check_error_close(c, 3008,
+                    "Session Expired: Maximum session duration exceeded");
   fail_unless(g_get_real_time() >= expires_at * 1000000);
 }
 GST_END_TEST;
@@ -344,27 +334,20 @@ GST_END_TEST;
 /* inactivity_timeout=5 (the smallest allowed), scaled 20x. */
 GST_START_TEST(test_time_scale_inactivity)
 {
-  Config cfg = Config::instant();
-  cfg.time_scale = 0.05;
-  Started s(cfg);
+  Started s(with(Config::instant(), aai_emu::Script(), 0.05));
   WsClient c;
   fail_unless(c.connect(
       with_query(s.emu.ws_url(), us_params({{"inactivity_timeout", "5"}})),
       key_header()));
   fail_unless(c.wait_closed(30000));
-  fail_unless_equals_int(c.close_code, 3005);
-  check_str(c.close_reason, "Session Cancelled: Inactivity timeout");
-  check_str(jstr(c.messages.back(), "type"), "Error");
-  fail_unless_equals_int(jint(c.messages.back(), "error_code"), 3005);
+  check_error_close(c, 3005, "Session Cancelled: Inactivity timeout");
 }
 GST_END_TEST;
 
 /* Token lifetimes are scaled like everything else. */
 GST_START_TEST(test_time_scale_token_lifetime)
 {
-  Config cfg = Config::instant();
-  cfg.time_scale = 0.01;
-  Started s(cfg);
+  Started s(with(Config::instant(), aai_emu::Script(), 0.01));
   std::string t = s.emu.mint_token(5); /* 50 ms of wall time */
   WsClient c;
   c.pump_for(300); /* let the scaled lifetime pass */

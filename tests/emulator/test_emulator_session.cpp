@@ -32,12 +32,8 @@ static void expect_rejected(aai_emu::Emulator &emu,
   WsClient c;
   fail_unless(c.connect(with_query(emu.ws_url(), params), key_header()));
   fail_unless(c.wait_closed());
-  fail_unless_equals_int(c.close_code, code);
-  check_str(c.close_reason, reason);
+  check_error_close(c, code, reason);
   fail_unless_equals_int(c.messages.size(), 1);
-  check_str(jstr(c.messages[0], "type"), "Error");
-  fail_unless_equals_int(jint(c.messages[0], "error_code"), code);
-  check_str(jstr(c.messages[0], "error"), reason);
 }
 
 static void expect_begin(aai_emu::Emulator &emu,
@@ -162,10 +158,7 @@ static void expect_duration_violation(int rate,
   fail_unless(c.wait_closed());
   std::string reason = std::string("Input duration violation: ") + ms +
                        " ms. Expected between 50 and 1000 ms";
-  fail_unless_equals_int(c.close_code, 3007);
-  check_str(c.close_reason, reason);
-  check_str(jstr(c.messages.back(), "error"), reason);
-  fail_unless_equals_int(jint(c.messages.back(), "error_code"), 3007);
+  check_error_close(c, 3007, reason);
   (void)bps;
 }
 
@@ -257,9 +250,8 @@ GST_START_TEST(test_pacing_throttle)
       over.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
   over.stream_ms(4000);
   fail_unless(over.wait_closed());
-  fail_unless_equals_int(over.close_code, 3007);
-  check_str(over.close_reason,
-            "Audio Transmission Rate Exceeded: too much audio buffered");
+  check_error_close(
+      over, 3007, "Audio Transmission Rate Exceeded: too much audio buffered");
 }
 GST_END_TEST;
 
@@ -280,10 +272,7 @@ GST_START_TEST(test_control_errors)
         c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
     c.send_text(b.frame);
     fail_unless(c.wait_closed());
-    fail_unless_equals_int(c.close_code, 3006);
-    check_str(c.close_reason, b.reason);
-    check_str(jstr(c.messages.back(), "error"), b.reason);
-    fail_unless_equals_int(jint(c.messages.back(), "error_code"), 3006);
+    check_error_close(c, 3006, b.reason);
   }
 }
 GST_END_TEST;
@@ -374,9 +363,7 @@ GST_START_TEST(test_keepalive_and_inactivity)
     c.send_text("{\"type\":\"KeepAlive\"}");
   }
   fail_unless(c.wait_closed(10000));
-  fail_unless_equals_int(c.close_code, 3005);
-  check_str(c.close_reason, "Session Cancelled: Inactivity timeout");
-  fail_unless_equals_int(jint(c.messages.back(), "error_code"), 3005);
+  check_error_close(c, 3005, "Session Cancelled: Inactivity timeout");
 }
 GST_END_TEST;
 
@@ -391,12 +378,8 @@ GST_START_TEST(test_max_duration)
   int64_t now = g_get_real_time() / 1000000;
   fail_unless(jint(c.messages[0], "expires_at") <= now + 2);
   fail_unless(c.wait_closed());
-  fail_unless_equals_int(c.close_code, 3008);
-  const char *reason = "Session Expired: Maximum session duration exceeded";
-  check_str(c.close_reason, reason);
-  check_str(jstr(c.messages.back(), "type"), "Error");
-  fail_unless_equals_int(jint(c.messages.back(), "error_code"), 3008);
-  check_str(jstr(c.messages.back(), "error"), reason);
+  check_error_close(c, 3008,
+                    "Session Expired: Maximum session duration exceeded");
 }
 GST_END_TEST;
 
@@ -420,10 +403,8 @@ GST_START_TEST(test_max_duration_expires_at)
   fail_unless(c.wait_closed());
   fail_unless(g_get_real_time() >= exp * 1000000);
   fail_unless((g_get_monotonic_time() - t0) / 1000 >= 1500);
-  fail_unless_equals_int(c.close_code, 3008);
-  check_str(c.close_reason,
-            "Session Expired: Maximum session duration exceeded");
-  fail_unless_equals_int(jint(c.messages.back(), "error_code"), 3008);
+  check_error_close(c, 3008,
+                    "Session Expired: Maximum session duration exceeded");
 }
 GST_END_TEST;
 
