@@ -8,6 +8,8 @@
 #include "emulator_impl.h"
 #include "http_util.h"
 
+#include <cmath>
+
 namespace aai_emu
 {
 
@@ -278,31 +280,53 @@ bool Emulator::Impl::setup_server(std::string *error)
              gpointer d) { ((Impl *)d)->on_ws(m, c); },
           this, nullptr);
   }
-  GSocketAddress *addr =
-      g_inet_socket_address_new_from_string("127.0.0.1", (guint)config.port);
-  gboolean ok = soup_server_listen(
-      server, addr,
-      cert ? SOUP_SERVER_LISTEN_HTTPS : (SoupServerListenOptions)0, &err);
-  g_object_unref(addr);
+  GSocket *sock = listen_socket(&err);
+  gboolean ok =
+      sock &&
+      soup_server_listen_socket(
+          server, sock,
+          cert ? SOUP_SERVER_LISTEN_HTTPS : (SoupServerListenOptions)0, &err);
   if (!ok) {
     *error = std::string("listen: ") + err->message;
     g_error_free(err);
+    if (sock)
+      g_object_unref(sock);
     return false;
   }
   /* Read the port from the listening socket: soup_server_get_uris() leaks
    * the local address in libsoup 3.2.3. */
-  GSList *listeners = soup_server_get_listeners(server);
-  if (listeners) {
-    GSocketAddress *local =
-        g_socket_get_local_address(G_SOCKET(listeners->data), nullptr);
-    if (local) {
-      bound_port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
-      g_object_unref(local);
-    }
+  GSocketAddress *local = g_socket_get_local_address(sock, nullptr);
+  if (local) {
+    bound_port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
+    g_object_unref(local);
   }
-  g_slist_free(listeners);
+  g_object_unref(sock);
   tls = cert != nullptr;
   return true;
+}
+
+/* soup_server_listen() listens with GSocket's default backlog of 10, so a
+ * burst of connects (thousands of streams starting together) would wait
+ * for SYN retransmissions. The socket is made here with the configured
+ * backlog and handed to soup_server_listen_socket(), which takes a bound,
+ * listening socket as it is. */
+GSocket *Emulator::Impl::listen_socket(GError **err)
+{
+  GSocket *sock = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                               G_SOCKET_PROTOCOL_TCP, err);
+  if (!sock)
+    return nullptr;
+  g_socket_set_listen_backlog(sock, std::max(config.listen_backlog, 1));
+  GSocketAddress *addr =
+      g_inet_socket_address_new_from_string("127.0.0.1", (guint)config.port);
+  gboolean ok =
+      g_socket_bind(sock, addr, TRUE, err) && g_socket_listen(sock, err);
+  g_object_unref(addr);
+  if (!ok) {
+    g_object_unref(sock);
+    return nullptr;
+  }
+  return sock;
 }
 
 bool Emulator::start(const Config &cfg, std::string *error)
@@ -310,6 +334,11 @@ bool Emulator::start(const Config &cfg, std::string *error)
   if (impl_->thread) {
     if (error)
       *error = "already started";
+    return false;
+  }
+  if (!(cfg.time_scale > 0) || !std::isfinite(cfg.time_scale)) {
+    if (error)
+      *error = "time_scale must be a positive number (1 = real time)";
     return false;
   }
   impl_->config = cfg;
@@ -395,7 +424,17 @@ void Emulator::set_fault_plan(const FaultPlan &plan)
 void Emulator::update_config(const std::function<void(Config &)> &fn)
 {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  fn(impl_->config);
+  Config changed = impl_->config;
+  fn(changed);
+  /* Sessions divide by the scale: refuse the change, as start() would. */
+  if (!(changed.time_scale > 0) || !std::isfinite(changed.time_scale)) {
+    g_critical(
+        "aai_emu::Emulator::update_config: time_scale %g is not a "
+        "positive number; the change is ignored",
+        changed.time_scale);
+    return;
+  }
+  impl_->config = std::move(changed);
 }
 
 std::vector<SessionRecord> Emulator::sessions() const

@@ -48,22 +48,82 @@ struct Script {
 };
 
 enum class AuthFailureMode { HttpStatus, ErrorFrameClose };
+/* What the session does with audio sent faster than real time (README.md
+ * "Choices where the docs conflict"): Off processes it at once, Strict closes
+ * with 3007 "Received <x> sec. audio in <y> sec" (older docs), Throttle
+ * processes at throttle_rate x real time and closes with 3007 "too much audio
+ * buffered" past throttle_max_backlog_ms (newer docs). */
 enum class PacingPolicy { Off, Strict, Throttle };
 
+/* What format_turns=true does on Universal-Streaming and whisper-rt (the
+ * docs disagree, README.md "Choices"): FollowUp sends the raw end-of-turn
+ * Turn, then the same turn formatted (older docs); EveryMessage formats
+ * every Turn, partials included, with no follow-up (interim docs). */
+enum class FormatTurnsStyle { FollowUp, EveryMessage };
+
+/* Deterministic points in a session's processed audio: the first at
+ * first_ms, then every every_ms (<= 0: only the first); first_ms < 0: none. */
+struct AudioPoints {
+  int64_t first_ms = -1;
+  int64_t every_ms = 0;
+};
+
 struct Config {
+  /* Presets (README.md "Modes"). Each sets every realism field below, so
+   * it means the same whatever the plain defaults are:
+   * - realistic(): the service as documented: throttle at 1.25x real time,
+   *   3007 past 5 min of backlog, 200..400 ms before each Turn, a Warning
+   *   and an unknown message type at fixed audio points, multilingual
+   *   formatted natively, no speaker labels on whisper-rt.
+   * - strict(): realistic(), but audio faster than real time is refused
+   *   at once (the older common-errors reading).
+   * - instant(): replies as soon as the audio is in: no pacing, no delay,
+   *   no extra messages (model behaviour as in realistic()).
+   * A plain Config keeps the behaviour the emulator had before the
+   * presets existed (instant, plus the old multilingual/whisper-rt
+   * output) until the element suites move to the presets. */
+  static Config realistic();
+  static Config strict();
+  static Config instant();
+
   std::vector<std::string> api_keys{"test-key"};
   AuthFailureMode auth_failure = AuthFailureMode::HttpStatus;
   bool require_speech_model = true;
   PacingPolicy pacing = PacingPolicy::Off;
-  double strict_tolerance_s = 1.0;
+  double strict_tolerance_s = 1.0;           // Strict: audio ahead allowed
   double throttle_rate = 1.25;               // Throttle: processing speed
   int64_t throttle_max_backlog_ms = 300000;  // Throttle: 3007 beyond this
+  /* Wall-clock scale of every duration the emulator keeps: 1.0 = real
+   * time, 0.05 = everything 20x sooner (throttle and strict rates,
+   * processing and reply delays, inactivity timeout, session limit and
+   * expires_at, token lifetimes, timers). Audio time (ms of audio, word
+   * times, backlog limits measured in audio) is never scaled, and the
+   * durations the emulator reports (Termination.session_duration_seconds)
+   * are in scaled-back service time. Must be > 0. */
+  double time_scale = 1.0;
   Script script;
   /* The script's audio as sent (PCM bytes of the session's encoding). When
    * set, each session finds where its audio starts in it and transcribes
    * from there (audio_locator.h); empty: session audio starts at 0. */
   std::string reference_audio;
+  /* Service-side latency of each Turn/SpeechStarted: message n of a
+   * session (0-based) waits processing_delay_ms + processing_delay_spread_ms
+   * x ((61 n + 17) mod 101) / 100 ms after the audio it needs was
+   * processed (service ms, scaled by time_scale). */
   int processing_delay_ms = 0;
+  int processing_delay_spread_ms = 0;
+  /* Messages clients must tolerate, at fixed points of processed audio:
+   * {"type":"Warning","warning_code":3100,"warning":...} and a message of a
+   * type no client knows ("EmulatorFutureEvent"). */
+  AudioPoints warnings;
+  AudioPoints unknown_messages;
+  /* universal-streaming-multilingual punctuates and cases every Turn (the
+   * script's formatted words); false: plain words like the English model. */
+  bool multilingual_formatted = false;
+  /* whisper-rt has no diarization: false leaves speaker fields out even
+   * with speaker_labels=true. */
+  bool whisper_speaker_labels = true;
+  FormatTurnsStyle format_turns_style = FormatTurnsStyle::FollowUp;
   bool begin_configuration = true;
   int64_t max_session_duration_ms = 0;
   int inactivity_close_code = 3005;
@@ -71,6 +131,13 @@ struct Config {
   std::vector<std::string> keypool_team_tokens{"team-token"};
   std::string tls_cert_file, tls_key_file;
   int port = 0;  // 0: any free port on 127.0.0.1
+  /* Pending connections the kernel queues before the emulator accepts
+   * them (listen(2) backlog; GSocket's default is 10). */
+  int listen_backlog = 4096;
+  /* Keep every received byte in SessionRecord::audio; false keeps only
+   * audio_bytes and frame_sizes (long runs: 2 h of 16 kHz audio is
+   * 230 MB). */
+  bool record_audio = true;
 };
 
 /* Faults on demand (README.md). set_fault_plan() replaces the whole plan

@@ -65,6 +65,7 @@ struct Emulator::Impl {
 
   static gpointer thread_main(gpointer data);
   bool setup_server(std::string *error);
+  GSocket *listen_socket(GError **err);
   void teardown_sessions();
   Config config_snapshot();
   std::string mint(int expires_in_seconds, int max_duration_s);

@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 /* Standalone AssemblyAI v3 emulator, for tests outside this process (the
- * JS-SDK interop test). Prints the ws[s]:// URL on stdout, then serves
- * until SIGINT/SIGTERM or --exit-after-sessions. */
+ * JS-SDK interop test, benchmarks, the demo). Prints the ws[s]:// URL on
+ * stdout, then serves until SIGINT/SIGTERM or --exit-after-sessions. It
+ * behaves like the service by default (--mode=realistic, README.md). */
 #include "emulator.h"
 #include "wav_file.h"
 
@@ -21,10 +22,13 @@ struct Options {
   gchar **api_keys = nullptr;
   gchar *tls_cert = nullptr, *tls_key = nullptr;
   gchar *reference_audio = nullptr;
+  gchar *mode = nullptr;
+  gdouble time_scale = 1.0;
   gchar *pacing = nullptr;
   gchar *auth_failure = nullptr;
+  gchar *format_turns_style = nullptr;
   gboolean default_speech_model = FALSE;
-  gint processing_delay = 0;
+  gint processing_delay = -1;
   gint64 max_session_duration = 0;
   gint inactivity_close_code = 3005;
   gint rate_limit_close_code = 3009;
@@ -79,14 +83,31 @@ int main(int argc, char **argv)
        "FILE"},
       {"tls-key", 0, 0, G_OPTION_ARG_FILENAME, &o.tls_key, "PEM private key",
        "FILE"},
+      {"mode", 0, 0, G_OPTION_ARG_STRING, &o.mode,
+       "realistic (default: throttle at 1.25x, 200-400 ms per Turn, Warning "
+       "and unknown messages) | strict (realistic, but audio faster than "
+       "real time is refused with 3007) | instant (no pacing, no delay, no "
+       "extra messages)",
+       "M"},
+      {"time-scale", 0, 0, G_OPTION_ARG_DOUBLE, &o.time_scale,
+       "Multiply every duration by X (0.05: 20x sooner; audio time is "
+       "never scaled; default 1)",
+       "X"},
       {"pacing", 0, 0, G_OPTION_ARG_STRING, &o.pacing,
-       "Pacing policy: off|strict|throttle", "P"},
+       "Override the mode's pacing policy: off|strict|throttle", "P"},
       {"auth-failure", 0, 0, G_OPTION_ARG_STRING, &o.auth_failure,
        "Auth failures: http (401 at upgrade) | close (Error + 1008)", "M"},
+      {"format-turns-style", 0, 0, G_OPTION_ARG_STRING, &o.format_turns_style,
+       "format_turns=true sends: follow-up (default: the raw end of turn, "
+       "then the same turn formatted) | every-message (every Turn "
+       "formatted, no follow-up)",
+       "S"},
       {"default-speech-model", 0, 0, G_OPTION_ARG_NONE, &o.default_speech_model,
        "speech_model defaults to English", nullptr},
       {"processing-delay", 0, 0, G_OPTION_ARG_INT, &o.processing_delay,
-       "Delay every Turn by MS", "MS"},
+       "Override the mode's base delay before every Turn (and its spread: "
+       "0)",
+       "MS"},
       {"max-session-duration", 0, 0, G_OPTION_ARG_INT64,
        &o.max_session_duration, "Session limit in ms (3008)", "MS"},
       {"inactivity-close-code", 0, 0, G_OPTION_ARG_INT,
@@ -144,9 +165,19 @@ int main(int argc, char **argv)
   }
   g_option_context_free(octx);
 
-  aai_emu::Config cfg;
-  int rc = 0;
+  std::string mode = o.mode ? o.mode : "realistic";
   std::string error;
+  aai_emu::Config cfg;
+  if (mode == "realistic")
+    cfg = aai_emu::Config::realistic();
+  else if (mode == "strict")
+    cfg = aai_emu::Config::strict();
+  else if (mode == "instant")
+    cfg = aai_emu::Config::instant();
+  else
+    error = "--mode must be realistic, strict or instant";
+  int rc = 0;
+  cfg.time_scale = o.time_scale;
   cfg.port = o.port;
   if (o.api_keys) {
     cfg.api_keys.clear();
@@ -162,14 +193,23 @@ int main(int argc, char **argv)
     cfg.tls_cert_file = o.tls_cert;
   if (o.tls_key)
     cfg.tls_key_file = o.tls_key;
-  std::string pacing = o.pacing ? o.pacing : "off";
+  std::string pacing = o.pacing ? o.pacing : "";
   std::string auth = o.auth_failure ? o.auth_failure : "http";
-  if (pacing == "strict")
+  if (pacing == "off")
+    cfg.pacing = aai_emu::PacingPolicy::Off;
+  else if (pacing == "strict")
     cfg.pacing = aai_emu::PacingPolicy::Strict;
   else if (pacing == "throttle")
     cfg.pacing = aai_emu::PacingPolicy::Throttle;
-  else if (pacing != "off")
+  else if (!pacing.empty())
     error = "--pacing must be off, strict or throttle";
+  if (!(o.time_scale > 0))
+    error = "--time-scale must be a positive number (1 = real time)";
+  std::string fts = o.format_turns_style ? o.format_turns_style : "follow-up";
+  if (fts == "every-message")
+    cfg.format_turns_style = aai_emu::FormatTurnsStyle::EveryMessage;
+  else if (fts != "follow-up")
+    error = "--format-turns-style must be follow-up or every-message";
   if (auth == "close")
     cfg.auth_failure = aai_emu::AuthFailureMode::ErrorFrameClose;
   else if (auth != "http")
@@ -177,7 +217,10 @@ int main(int argc, char **argv)
   if ((o.tls_cert == nullptr) != (o.tls_key == nullptr))
     error = "--tls-cert and --tls-key go together";
   cfg.require_speech_model = !o.default_speech_model;
-  cfg.processing_delay_ms = o.processing_delay;
+  if (o.processing_delay >= 0) {
+    cfg.processing_delay_ms = o.processing_delay;
+    cfg.processing_delay_spread_ms = 0;
+  }
   cfg.max_session_duration_ms = o.max_session_duration;
   cfg.inactivity_close_code = o.inactivity_close_code;
   cfg.rate_limit_close_code = o.rate_limit_close_code;
@@ -270,8 +313,10 @@ int main(int argc, char **argv)
   g_strfreev(o.team_tokens);
   g_free(o.tls_cert);
   g_free(o.tls_key);
+  g_free(o.mode);
   g_free(o.pacing);
   g_free(o.auth_failure);
+  g_free(o.format_turns_style);
   g_free(o.close_reason);
   return rc;
 }

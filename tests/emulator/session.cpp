@@ -4,6 +4,8 @@
  */
 #include "session.h"
 
+#include "realism.h"
+
 #include <cmath>
 
 namespace aai_emu
@@ -54,6 +56,7 @@ Session::Session(Emulator::Impl *impl,
                  SoupWebsocketConnection *conn)
     : impl_(impl),
       cfg_(p->cfg),
+      clock_(p->cfg.time_scale),
       rec_(p->record),
       conn_(SOUP_WEBSOCKET_CONNECTION(g_object_ref(conn))),
       socket_(nullptr),
@@ -63,7 +66,7 @@ Session::Session(Emulator::Impl *impl,
       plan_(p->plan),
       has_plan_(p->has_plan),
       random_drop_at_ms_(p->random_drop_at_ms),
-      engine_(&cfg_.script, &params_),
+      engine_(&cfg_, &params_),
       locator_(&cfg_.reference_audio, 2)
 {
   GSocket *s = soup_server_message_get_socket(msg);
@@ -160,8 +163,9 @@ void Session::begin()
   if (token_max_duration_s_ > 0)
     max_ms = std::min(max_ms, (int64_t)token_max_duration_s_ * 1000);
   /* Whole seconds, rounded down: the deadline below is never earlier than
-   * expires_at, so a client acting on expires_at is never late. */
-  gint64 expires_at = (g_get_real_time() + max_ms * 1000) / 1000000;
+   * expires_at, so a client acting on expires_at is never late. The limit
+   * is service time: time_scale shortens it on the wall clock. */
+  gint64 expires_at = (g_get_real_time() + clock_.wall_us(max_ms)) / 1000000;
 
   JsonBuilder *b = json_builder_new();
   json_builder_begin_object(b);
@@ -190,7 +194,7 @@ void Session::begin()
   g_object_unref(b);
   impl_->log("session " + id + " began (" + params_.speech_model + ")");
 
-  expiry_source_ = add_timeout((guint)max_ms, [](gpointer d) {
+  expiry_source_ = add_timeout(clock_.timeout_ms(max_ms), [](gpointer d) {
     auto self = (Session *)d;
     g_source_unref(self->expiry_source_);
     self->expiry_source_ = nullptr;
@@ -209,12 +213,12 @@ void Session::begin()
 void Session::enqueue(Act kind,
                       std::string text,
                       int code,
-                      int delay_ms,
+                      int64_t delay_ms,
                       bool is_begin)
 {
   if (finished_ || stalled_)
     return;
-  gint64 due = g_get_monotonic_time() + (gint64)delay_ms * 1000;
+  gint64 due = g_get_monotonic_time() + clock_.wall_us(delay_ms);
   if (!queue_.empty())
     due = std::max(due, queue_.back().due_us);
   queue_.push_back(
@@ -322,8 +326,9 @@ void Session::reset_inactivity()
   drop_source(&inactivity_source_);
   if (closing_ || params_.inactivity_timeout_s <= 0)
     return;
+  double timeout_ms = params_.inactivity_timeout_s * 1000.0;
   inactivity_source_ =
-      add_timeout((guint)params_.inactivity_timeout_s * 1000, [](gpointer d) {
+      add_timeout(clock_.timeout_ms(timeout_ms), [](gpointer d) {
         auto self = (Session *)d;
         g_source_unref(self->inactivity_source_);
         self->inactivity_source_ = nullptr;
@@ -336,7 +341,7 @@ void Session::reset_inactivity()
 
 void Session::on_message(SoupWebsocketDataType type, GBytes *bytes)
 {
-  if (closing_)
+  if (closing_ || terminating_)
     return;
   reset_inactivity();
   gsize len = 0;
@@ -360,7 +365,8 @@ void Session::on_audio(const guint8 *data, gsize len)
   impl_->update_record(rec_, [&](SessionRecord &r) {
     r.frame_sizes.push_back(len);
     r.audio_bytes += len;
-    r.audio.append((const char *)data, len);
+    if (cfg_.record_audio)
+      r.audio.append((const char *)data, len);
   });
   if (plan_.drop_after_frames >= 0 && frames_ >= plan_.drop_after_frames) {
     drop_now();
@@ -376,45 +382,71 @@ void Session::on_audio(const guint8 *data, gsize len)
   gint64 now = g_get_monotonic_time();
   if (first_audio_us_ == 0)
     first_audio_us_ = now;
-  double wall_s = (now - first_audio_us_) / 1e6;
-  double audio_s = received_ms() / 1000.0;
-  if (cfg_.pacing == PacingPolicy::Strict &&
-      audio_s > wall_s + cfg_.strict_tolerance_s) {
-    gchar *reason = g_strdup_printf(
-        "Audio Transmission Rate Exceeded: Received %s sec. audio in %s sec",
-        fmt_num(std::round(audio_s * 100) / 100).c_str(),
-        fmt_num(std::round(wall_s * 100) / 100).c_str());
-    error_close(3007, reason);
-    g_free(reason);
+  if (cfg_.pacing == PacingPolicy::Strict && strict_rate_exceeded(now))
     return;
-  }
   apply_audio_faults();
   if (closing_)
     return;
-  if (!locate(data, len))
-    return; /* no turns before we know what this audio is */
+  locate(data, len);
   if (cfg_.pacing == PacingPolicy::Throttle)
     throttle_pump();
   else
     process(received_ms());
 }
 
-/* Throttle: process at most throttle_rate x real time; fail once the
- * unprocessed backlog exceeds the limit (newer U3 docs, §8). */
+/* Strict (older docs, README.md "Choices"): more audio than service time since
+ * the first frame plus the tolerance is refused at once. Both sides are service
+ * time, so time_scale shrinks the tolerance on the wall clock too. */
+bool Session::strict_rate_exceeded(gint64 now)
+{
+  double service_s = clock_.service_ms(now - first_audio_us_) / 1000.0;
+  double audio_s = received_ms() / 1000.0;
+  if (audio_s <= service_s + cfg_.strict_tolerance_s)
+    return false;
+  gchar *reason = g_strdup_printf(
+      "Audio Transmission Rate Exceeded: Received %s sec. audio in %s sec",
+      fmt_num(std::round(audio_s * 100) / 100).c_str(),
+      fmt_num(std::round(service_s * 100) / 100).c_str());
+  error_close(3007, reason);
+  g_free(reason);
+  return true;
+}
+
+/* Throttle (newer docs, README.md "Choices"): the processing position advances
+ * at throttle_rate x service time while there is unprocessed audio; the session
+ * fails once the backlog exceeds the limit (audio ms, never scaled). A
+ * processor that had caught up was idle: it earns no credit for the time before
+ * the next frame, so a burst after a pause is throttled too. */
 void Session::throttle_pump()
 {
+  if (closing_)
+    return;
   gint64 now = g_get_monotonic_time();
-  int64_t budget =
-      (int64_t)(cfg_.throttle_rate * (now - first_audio_us_) / 1000.0);
-  int64_t target = std::min(received_ms(), budget);
-  if (received_ms() - target > cfg_.throttle_max_backlog_ms) {
+  int64_t received = received_ms();
+  if (throttle_idle_) {
+    throttle_last_us_ = now;
+    throttle_idle_ = false;
+  }
+  throttle_pos_ = std::min<double>(
+      (double)received,
+      throttle_pos_ +
+          cfg_.throttle_rate * clock_.service_ms(now - throttle_last_us_));
+  throttle_last_us_ = now;
+  int64_t target = (int64_t)throttle_pos_;
+  if (received - target > cfg_.throttle_max_backlog_ms) {
     error_close(3007,
                 "Audio Transmission Rate Exceeded: too much audio buffered");
     return;
   }
   process(target);
-  if (target < received_ms() && !throttle_source_ && !closing_)
-    throttle_source_ = add_timeout(20, [](gpointer d) {
+  if (target >= received) {
+    throttle_idle_ = true;
+    if (terminating_)
+      finish_terminate();
+    return;
+  }
+  if (!throttle_source_ && !closing_)
+    throttle_source_ = add_timeout(clock_.timeout_ms(20), [](gpointer d) {
       auto self = (Session *)d;
       g_source_unref(self->throttle_source_);
       self->throttle_source_ = nullptr;
@@ -447,13 +479,45 @@ void Session::start_script_at(size_t byte_offset)
              " ms of the script");
 }
 
+/* Processes the session's audio up to audio_ms. The extra messages sit at
+ * fixed audio points: the engine runs up to each point first, so where they
+ * fall among the turns depends on the audio only, never on timing. */
 void Session::process(int64_t audio_ms)
+{
+  if (!located_ && !cfg_.reference_audio.empty())
+    return; /* no turns before we know what this audio is */
+  audio_ms = std::max(audio_ms, processed_ms_);
+  for (;;) {
+    int64_t w = next_audio_point(cfg_.warnings, processed_ms_, audio_ms);
+    int64_t u =
+        next_audio_point(cfg_.unknown_messages, processed_ms_, audio_ms);
+    int64_t at = w < 0 ? u : u < 0 ? w : std::min(w, u);
+    if (at < 0)
+      break;
+    run_engine(at);
+    int64_t delay = cfg_.processing_delay_ms + plan_.reply_delay_ms;
+    if (w == at)
+      enqueue(Act::Text, warning_message(at), 0, delay);
+    if (u == at)
+      enqueue(Act::Text, unknown_type_message(at), 0, delay);
+  }
+  run_engine(audio_ms);
+}
+
+void Session::run_engine(int64_t audio_ms)
 {
   processed_ms_ = std::max(processed_ms_, audio_ms);
   std::vector<std::string> out;
   engine_.advance(processed_ms_, &out);
-  for (auto &m : out)
-    enqueue(Act::Text, m, 0, cfg_.processing_delay_ms + plan_.reply_delay_ms);
+  enqueue_engine_output(&out);
+}
+
+void Session::enqueue_engine_output(std::vector<std::string> *out)
+{
+  for (auto &m : *out)
+    enqueue(
+        Act::Text, std::move(m), 0,
+        message_latency_ms(cfg_, engine_messages_++) + plan_.reply_delay_ms);
 }
 
 void Session::apply_audio_faults()
@@ -500,6 +564,36 @@ void Session::apply_audio_faults()
   }
 }
 
+/* The end of a Terminate: all audio processed, the open turn forced to an
+ * end, Termination, close 1000. */
+void Session::finish_terminate()
+{
+  if (closing_)
+    return;
+  closing_ = true;
+  clear_sources();
+  process(received_ms());
+  std::vector<std::string> out;
+  engine_.force_endpoint(received_ms(), &out);
+  enqueue_engine_output(&out);
+  /* Durations in service time, like the audio: a time-scaled session
+   * reports what the service would have. */
+  double session_s =
+      clock_.service_ms(g_get_monotonic_time() - start_us_) / 1000.0;
+  JsonBuilder *b = json_builder_new();
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "type");
+  json_builder_add_string_value(b, "Termination");
+  json_builder_set_member_name(b, "audio_duration_seconds");
+  json_builder_add_int_value(b, (received_ms() + 500) / 1000);
+  json_builder_set_member_name(b, "session_duration_seconds");
+  json_builder_add_int_value(b, (gint64)std::llround(session_s));
+  json_builder_end_object(b);
+  enqueue(Act::Text, builder_to_string(b), 0, plan_.reply_delay_ms);
+  g_object_unref(b);
+  enqueue(Act::Close, "", SOUP_WEBSOCKET_CLOSE_NORMAL, plan_.reply_delay_ms);
+}
+
 void Session::on_text(const std::string &text)
 {
   impl_->update_record(
@@ -522,35 +616,22 @@ void Session::on_text(const std::string &text)
   }
   std::string type = json_node_get_string(type_node);
   if (type == "Terminate") {
-    closing_ = true;
-    clear_sources();
+    terminating_ = true;
+    drop_source(&inactivity_source_);
     impl_->update_record(rec_, [](SessionRecord &r) { r.terminated = true; });
-    /* Flush: everything received is processed, the open turn ends. */
+    /* Flush: everything received is processed (at the throttled pace:
+     * throttle_pump() finishes once it has caught up), the open turn
+     * ends. */
     if (!located_ && !cfg_.reference_audio.empty())
       start_script_at(locator_.best_guess());
-    process(received_ms());
-    std::vector<std::string> out;
-    engine_.force_endpoint(received_ms(), &out);
-    for (auto &m : out)
-      enqueue(Act::Text, m, 0, cfg_.processing_delay_ms + plan_.reply_delay_ms);
-    JsonBuilder *b = json_builder_new();
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "type");
-    json_builder_add_string_value(b, "Termination");
-    json_builder_set_member_name(b, "audio_duration_seconds");
-    json_builder_add_int_value(b, (received_ms() + 500) / 1000);
-    json_builder_set_member_name(b, "session_duration_seconds");
-    json_builder_add_int_value(
-        b, (g_get_monotonic_time() - start_us_ + 500000) / 1000000);
-    json_builder_end_object(b);
-    enqueue(Act::Text, builder_to_string(b), 0, plan_.reply_delay_ms);
-    g_object_unref(b);
-    enqueue(Act::Close, "", SOUP_WEBSOCKET_CLOSE_NORMAL, plan_.reply_delay_ms);
+    if (cfg_.pacing == PacingPolicy::Throttle)
+      throttle_pump();
+    else
+      finish_terminate();
   } else if (type == "ForceEndpoint") {
     std::vector<std::string> out;
     engine_.force_endpoint(processed_ms_, &out);
-    for (auto &m : out)
-      enqueue(Act::Text, m, 0, cfg_.processing_delay_ms + plan_.reply_delay_ms);
+    enqueue_engine_output(&out);
   } else if (type == "KeepAlive") {
     /* Only resets the inactivity timer (done above). */
   } else if (type == "UpdateConfiguration") {

@@ -8,6 +8,7 @@
 
 #include "audio_locator.h"
 #include "emulator_impl.h"
+#include "service_clock.h"
 
 namespace aai_emu
 {
@@ -36,10 +37,11 @@ class Session
     int64_t audio_ms;
   };
 
+  /* delay_ms is service time (scaled by Config::time_scale). */
   void enqueue(Act kind,
                std::string text,
                int code,
-               int delay_ms,
+               int64_t delay_ms,
                bool is_begin = false);
   void pump_queue();
   void perform(const Action &a);
@@ -50,6 +52,10 @@ class Session
   void on_text(const std::string &text);
   void on_closed();
   void process(int64_t audio_ms);
+  void run_engine(int64_t audio_ms);
+  void enqueue_engine_output(std::vector<std::string> *out);
+  bool strict_rate_exceeded(gint64 now);
+  void finish_terminate();
   bool locate(const guint8 *data, gsize len);
   void start_script_at(size_t byte_offset);
   void throttle_pump();
@@ -61,6 +67,7 @@ class Session
 
   Emulator::Impl *impl_;
   Config cfg_;
+  ServiceClock clock_;
   size_t rec_;
   SoupWebsocketConnection *conn_;
   GSocket *socket_;
@@ -81,14 +88,22 @@ class Session
   GSource *inactivity_source_ = nullptr;
   GSource *expiry_source_ = nullptr;
   GSource *throttle_source_ = nullptr;
-  bool closing_ = false;   // no more input is processed
-  bool finished_ = false;  // the connection is gone
+  bool closing_ = false;      // a close is under way: nothing more is produced
+  bool terminating_ = false;  // Terminate received: input ignored, draining
+  bool finished_ = false;     // the connection is gone
   bool stalled_ = false;
   bool close_fault_done_ = false, raw_fault_done_ = false;
   gint64 start_us_ = 0, first_audio_us_ = 0;
   uint64_t received_bytes_ = 0;
   int frames_ = 0;
   int64_t processed_ms_ = 0;
+  uint64_t engine_messages_ = 0;  // Turn/SpeechStarted produced (latency)
+  /* Throttle: audio position of the processing (fractional ms), when it
+   * last advanced, and whether it had caught up with the received audio
+   * (an idle processor earns no credit for a later burst). */
+  double throttle_pos_ = 0;
+  gint64 throttle_last_us_ = 0;
+  bool throttle_idle_ = true;
 };
 
 }  // namespace aai_emu

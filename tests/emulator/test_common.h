@@ -64,3 +64,17 @@ struct Started {
     fail_unless(check_a_ == check_b_, "'%s' != '%s'", check_a_.c_str(), \
                 check_b_.c_str());                                      \
   } while (0)
+
+/* The session's last message is Error{code, reason} and the connection
+ * then closed with the same code and reason. */
+inline void check_error_close(const aai_test::WsClient &c,
+                              int code,
+                              const std::string &reason)
+{
+  fail_unless_equals_int(c.close_code, code);
+  check_str(c.close_reason, reason);
+  fail_unless(!c.messages.empty(), "no message before the close");
+  check_str(aai_test::jstr(c.messages.back(), "type"), "Error");
+  fail_unless_equals_int(aai_test::jint(c.messages.back(), "error_code"), code);
+  check_str(aai_test::jstr(c.messages.back(), "error"), reason);
+}

@@ -32,12 +32,8 @@ static void expect_rejected(aai_emu::Emulator &emu,
   WsClient c;
   fail_unless(c.connect(with_query(emu.ws_url(), params), key_header()));
   fail_unless(c.wait_closed());
-  fail_unless_equals_int(c.close_code, code);
-  check_str(c.close_reason, reason);
+  check_error_close(c, code, reason);
   fail_unless_equals_int(c.messages.size(), 1);
-  check_str(jstr(c.messages[0], "type"), "Error");
-  fail_unless_equals_int(jint(c.messages[0], "error_code"), code);
-  check_str(jstr(c.messages[0], "error"), reason);
 }
 
 static void expect_begin(aai_emu::Emulator &emu,
@@ -162,10 +158,7 @@ static void expect_duration_violation(int rate,
   fail_unless(c.wait_closed());
   std::string reason = std::string("Input duration violation: ") + ms +
                        " ms. Expected between 50 and 1000 ms";
-  fail_unless_equals_int(c.close_code, 3007);
-  check_str(c.close_reason, reason);
-  check_str(jstr(c.messages.back(), "error"), reason);
-  fail_unless_equals_int(jint(c.messages.back(), "error_code"), 3007);
+  check_error_close(c, 3007, reason);
   (void)bps;
 }
 
@@ -232,6 +225,9 @@ GST_START_TEST(test_pacing_strict)
 }
 GST_END_TEST;
 
+/* Throttle with a small backlog limit: audio under it is processed (at
+ * 1.25x) and ends normally, audio beyond it is refused. The realism suite
+ * covers the documented 5-minute limit and the drain. */
 GST_START_TEST(test_pacing_throttle)
 {
   Config cfg = with_script(kOneTurn);
@@ -241,25 +237,21 @@ GST_START_TEST(test_pacing_throttle)
   WsClient c;
   fail_unless(c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
   fail_unless(c.wait_type("Begin") == 0);
-  gint64 t0 = g_get_monotonic_time();
-  c.stream_ms(2000);  // backlog under the limit: processed at 1.25x
-  fail_unless(c.wait_type("Turn", 5000) > 0);
-  gint64 elapsed_ms = (g_get_monotonic_time() - t0) / 1000;
-  /* "hello" ends at 900 ms: heard no earlier than 900 / 1.25 = 720 ms. */
-  fail_unless(elapsed_ms >= 700, "first Turn after %" G_GINT64_FORMAT " ms",
-              elapsed_ms);
+  c.stream_ms(2000);
   c.send_text("{\"type\":\"Terminate\"}");
-  fail_unless(c.wait_closed());
+  fail_unless(c.wait_closed(10000));
   fail_unless_equals_int(c.close_code, 1000);
+  check_str(jstr(of_type(c.messages, "Turn").back(), "transcript"),
+            "hello world");
+  check_str(jstr(c.messages.back(), "type"), "Termination");
 
   WsClient over;
   fail_unless(
       over.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
   over.stream_ms(4000);
   fail_unless(over.wait_closed());
-  fail_unless_equals_int(over.close_code, 3007);
-  check_str(over.close_reason,
-            "Audio Transmission Rate Exceeded: too much audio buffered");
+  check_error_close(
+      over, 3007, "Audio Transmission Rate Exceeded: too much audio buffered");
 }
 GST_END_TEST;
 
@@ -280,10 +272,7 @@ GST_START_TEST(test_control_errors)
         c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
     c.send_text(b.frame);
     fail_unless(c.wait_closed());
-    fail_unless_equals_int(c.close_code, 3006);
-    check_str(c.close_reason, b.reason);
-    check_str(jstr(c.messages.back(), "error"), b.reason);
-    fail_unless_equals_int(jint(c.messages.back(), "error_code"), 3006);
+    check_error_close(c, 3006, b.reason);
   }
 }
 GST_END_TEST;
@@ -360,24 +349,21 @@ GST_END_TEST;
 
 GST_START_TEST(test_keepalive_and_inactivity)
 {
-  Started s;
+  /* Time-scaled: the 5 s timeout lasts 3 s. */
+  Config cfg;
+  cfg.time_scale = 0.6;
+  Started s(cfg);
   WsClient c;
   fail_unless(c.connect(
       with_query(s.emu.ws_url(), us_params({{"inactivity_timeout", "5"}})),
       key_header()));
-  /* KeepAlive every 2 s keeps the session open past the 5 s timeout. */
-  for (int i = 0; i < 3; i++) {
-    fail_if(c.wait_closed(2000));
+  /* A KeepAlive every second keeps the session open past the timeout. */
+  for (int i = 0; i < 4; i++) {
+    fail_if(c.wait_closed(1000));
     c.send_text("{\"type\":\"KeepAlive\"}");
   }
-  fail_if(c.wait_closed(2000));
-  gint64 t0 = g_get_monotonic_time();
-  fail_unless(c.wait_closed(8000));
-  gint64 idle_ms = (g_get_monotonic_time() - t0) / 1000;
-  fail_unless(idle_ms >= 2500, "closed after %" G_GINT64_FORMAT, idle_ms);
-  fail_unless_equals_int(c.close_code, 3005);
-  check_str(c.close_reason, "Session Cancelled: Inactivity timeout");
-  fail_unless_equals_int(jint(c.messages.back(), "error_code"), 3005);
+  fail_unless(c.wait_closed(10000));
+  check_error_close(c, 3005, "Session Cancelled: Inactivity timeout");
 }
 GST_END_TEST;
 
@@ -392,12 +378,8 @@ GST_START_TEST(test_max_duration)
   int64_t now = g_get_real_time() / 1000000;
   fail_unless(jint(c.messages[0], "expires_at") <= now + 2);
   fail_unless(c.wait_closed());
-  fail_unless_equals_int(c.close_code, 3008);
-  const char *reason = "Session Expired: Maximum session duration exceeded";
-  check_str(c.close_reason, reason);
-  check_str(jstr(c.messages.back(), "type"), "Error");
-  fail_unless_equals_int(jint(c.messages.back(), "error_code"), 3008);
-  check_str(jstr(c.messages.back(), "error"), reason);
+  check_error_close(c, 3008,
+                    "Session Expired: Maximum session duration exceeded");
 }
 GST_END_TEST;
 
@@ -421,10 +403,8 @@ GST_START_TEST(test_max_duration_expires_at)
   fail_unless(c.wait_closed());
   fail_unless(g_get_real_time() >= exp * 1000000);
   fail_unless((g_get_monotonic_time() - t0) / 1000 >= 1500);
-  fail_unless_equals_int(c.close_code, 3008);
-  check_str(c.close_reason,
-            "Session Expired: Maximum session duration exceeded");
-  fail_unless_equals_int(jint(c.messages.back(), "error_code"), 3008);
+  check_error_close(c, 3008,
+                    "Session Expired: Maximum session duration exceeded");
 }
 GST_END_TEST;
 

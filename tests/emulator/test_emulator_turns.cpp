@@ -22,9 +22,14 @@ static const char *kTwoTurns =
     "\"language_code\":\"es\",\"language_confidence\":0.8,\"speaker\":\"B\"}]}";
 
 /* Runs one session over 6 s of audio and returns the emulator's record. */
-static aai_emu::SessionRecord run(const char *script, const Headers &params)
+static aai_emu::SessionRecord run(
+    const char *script,
+    const Headers &params,
+    const std::function<void(Config &)> &tweak = nullptr)
 {
   Config cfg;
+  if (tweak)
+    tweak(cfg);
   std::string err;
   fail_unless(aai_emu::Script::load_json(script, &cfg.script, &err), "%s",
               err.c_str());
@@ -136,6 +141,26 @@ GST_START_TEST(test_format_turns)
 }
 GST_END_TEST;
 
+/* The other reading of format_turns (README.md "Choices"): every Turn is
+ * formatted, partials included, and no follow-up repeats the end. */
+GST_START_TEST(test_format_turns_every_message)
+{
+  auto r = run(kTwoTurns, us_params({{"format_turns", "true"}}), [](Config &c) {
+    c.format_turns_style = aai_emu::FormatTurnsStyle::EveryMessage;
+  });
+  auto t = typed(r, "Turn");
+  fail_unless_equals_int(t.size(), 8);
+  for (auto &m : t)
+    fail_unless(jbool(m.first, "turn_is_formatted"), "%s", m.first.c_str());
+  check_str(jword_str(t[0].first, 0, "text"), "Hello,");
+  check_str(jstr(t[1].first, "transcript"), "Hello,");
+  fail_unless(jbool(t[3].first, "end_of_turn"));
+  check_str(jstr(t[3].first, "transcript"), "Hello, world.");
+  fail_unless_equals_int(jint(t[4].first, "turn_order"), 1);
+  check_str(jstr(t[7].first, "transcript"), "How are you?");
+}
+GST_END_TEST;
+
 GST_START_TEST(test_language_and_speaker)
 {
   auto r = run(kTwoTurns, us_params({{"language_detection", "true"},
@@ -232,23 +257,6 @@ GST_START_TEST(test_whisper_semantics)
 }
 GST_END_TEST;
 
-GST_START_TEST(test_processing_delay)
-{
-  Config cfg;
-  std::string err;
-  fail_unless(aai_emu::Script::load_json(kTwoTurns, &cfg.script, &err));
-  cfg.processing_delay_ms = 400;
-  Started s(cfg);
-  WsClient c;
-  fail_unless(c.connect(with_query(s.emu.ws_url(), us_params()), key_header()));
-  fail_unless(c.wait_type("Begin") == 0);
-  gint64 t0 = g_get_monotonic_time();
-  c.send_audio_ms(1000);
-  fail_unless(c.wait_type("Turn") > 0);
-  fail_unless((g_get_monotonic_time() - t0) / 1000 >= 380);
-}
-GST_END_TEST;
-
 GST_START_TEST(test_script_validation)
 {
   aai_emu::Script s;
@@ -279,10 +287,10 @@ static Suite *emulator_turns_suite(void)
   tcase_add_test(tc, test_universal_sequence);
   tcase_add_test(tc, test_threshold_switch);
   tcase_add_test(tc, test_format_turns);
+  tcase_add_test(tc, test_format_turns_every_message);
   tcase_add_test(tc, test_language_and_speaker);
   tcase_add_test(tc, test_u3_semantics);
   tcase_add_test(tc, test_whisper_semantics);
-  tcase_add_test(tc, test_processing_delay);
   tcase_add_test(tc, test_script_validation);
   return s;
 }

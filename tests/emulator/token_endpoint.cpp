@@ -7,6 +7,7 @@
  * request log. */
 #include "emulator_impl.h"
 #include "http_util.h"
+#include "service_clock.h"
 
 namespace aai_emu
 {
@@ -18,7 +19,10 @@ std::string Emulator::Impl::mint(int expires_in_seconds, int max_duration_s)
   g_free(uuid);
   std::lock_guard<std::mutex> lock(mutex);
   Token t;
-  t.expires_us = g_get_monotonic_time() + (gint64)expires_in_seconds * 1000000;
+  /* Token lifetimes are service time, like every other duration. */
+  t.expires_us =
+      g_get_monotonic_time() +
+      ServiceClock(config.time_scale).wall_us(expires_in_seconds * 1000.0);
   t.max_session_duration_s = max_duration_s;
   tokens[token] = t;
   return token;

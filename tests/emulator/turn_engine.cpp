@@ -33,6 +33,15 @@ bool ends_terminal(const std::string &s)
 
 }  // namespace
 
+/* format_turns in its every-message reading (Universal-Streaming and
+ * whisper-rt; u3 formats its finals anyway): every Turn formatted, no
+ * follow-up. */
+bool TurnEngine::formats_every_message() const
+{
+  return params_->format_turns && params_->family != ModelFamily::U3Pro &&
+         cfg_->format_turns_style == FormatTurnsStyle::EveryMessage;
+}
+
 int64_t TurnEngine::next_turn_start() const
 {
   if (turn_ + 1 < script_->turns.size())
@@ -52,8 +61,15 @@ void TurnEngine::emit_turn(size_t first,
   const ScriptTurn &t = script_->turns[turn_];
   const SessionParams &p = *params_;
   bool whisper = p.family == ModelFamily::Whisper;
+  /* The multilingual model punctuates and cases natively (README.md):
+   * formatted words on every message, turn_is_formatted as usual. */
+  bool native_format = cfg_->multilingual_formatted &&
+                       p.speech_model == "universal-streaming-multilingual";
+  /* whisper-rt has no diarization (README.md): speaker_labels is ignored. */
+  bool labels = p.speaker_labels && !(whisper && !cfg_->whisper_speaker_labels);
+  formatted = formatted || formats_every_message();
   auto text_of = [&](const ScriptWord &w) {
-    if (formatted)
+    if (formatted || native_format)
       return w.formatted;
     return whisper ? whisper_raw(w.text) : w.text;
   };
@@ -99,7 +115,7 @@ void TurnEngine::emit_turn(size_t first,
     json_builder_add_double_value(b, whisper ? 0.0 : 0.9 + 0.01 * (i % 10));
     json_builder_set_member_name(b, "word_is_final");
     json_builder_add_boolean_value(b, i < final_count);
-    if (p.speaker_labels) {
+    if (labels) {
       json_builder_set_member_name(b, "speaker");
       json_builder_add_string_value(b, speaker.c_str());
     }
@@ -115,7 +131,7 @@ void TurnEngine::emit_turn(size_t first,
     json_builder_set_member_name(b, "language_confidence");
     json_builder_add_double_value(b, t.language_confidence);
   }
-  if (p.speaker_labels) {
+  if (labels) {
     json_builder_set_member_name(b, "speaker_label");
     json_builder_add_string_value(b, speaker.c_str());
   }
@@ -181,7 +197,7 @@ bool TurnEngine::step_universal(int64_t t, std::vector<std::string> *out)
   double conf = whisper ? 1.0 : turn.end_of_turn_confidence;
   emit_turn(seg_, heard_, heard_, true, false, utterance_sent_ ? "" : text,
             conf, out);
-  if (p.format_turns)
+  if (p.format_turns && !formats_every_message())
     emit_turn(seg_, heard_, heard_, true, true, "", conf, out);
   end_segment(n);
   return true;
@@ -290,7 +306,7 @@ void TurnEngine::force_endpoint(int64_t audio_ms, std::vector<std::string> *out)
         p.family == ModelFamily::Whisper ? 1.0 : turn.end_of_turn_confidence;
     emit_turn(seg_, heard, heard, true, false, utterance_sent_ ? "" : text,
               conf, out);
-    if (p.format_turns)
+    if (p.format_turns && !formats_every_message())
       emit_turn(seg_, heard, heard, true, true, "", conf, out);
   }
   end_segment(seg_ + heard);

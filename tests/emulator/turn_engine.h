@@ -20,9 +20,10 @@ class TurnEngine
 {
  public:
   /* Both pointers must outlive the engine; params may change between calls
-   * (UpdateConfiguration). */
-  TurnEngine(const Script *script, const SessionParams *params)
-      : script_(script), params_(params)
+   * (UpdateConfiguration), and so may cfg->script before the first call
+   * (a session located in the reference audio). */
+  TurnEngine(const Config *cfg, const SessionParams *params)
+      : cfg_(cfg), script_(&cfg->script), params_(params)
   {
   }
   /* Appends every message due once audio_ms of audio has been processed. */
@@ -44,7 +45,9 @@ class TurnEngine
                  std::vector<std::string> *out) const;
   void end_segment(size_t next_word);
   int64_t next_turn_start() const;
+  bool formats_every_message() const;
 
+  const Config *cfg_;
   const Script *script_;
   const SessionParams *params_;
   size_t turn_ = 0;   // script turn

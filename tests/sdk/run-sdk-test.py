@@ -5,11 +5,13 @@
 Usage: run-sdk-test.py EMULATOR_BINARY DATA_DIR SDK_DIR
 
 For each case it starts the emulator on an ephemeral 127.0.0.1 port with
-TLS (the SDK only speaks wss), streams tests/data/hello.wav through the SDK
-with stream-sample.mjs, and checks that the SDK received exactly the
-scripted turns and the Termination. A client that nobody here wrote must
-accept the emulator. Exits 77 (meson's skip code) only if node or the SDK is
-missing.
+TLS (the SDK only speaks wss) and its default behaviour (realistic: the
+service's throttle, a delay before each Turn, Warning and unknown-type
+messages), streams tests/data/hello.wav through the SDK with
+stream-sample.mjs, and checks that the SDK received exactly the scripted
+turns, the Warning, and the Termination, and ignored the unknown type. A
+client that nobody here wrote must accept the emulator. Exits 77 (meson's
+skip code) only if node or the SDK is missing.
 """
 
 import difflib
@@ -41,11 +43,11 @@ def skip(why):
     sys.exit(77)
 
 
-def start_emulator(binary, data_dir):
+def start_emulator(binary, data_dir, extra_args):
     cmd = [binary, "--port", "0", "--script", os.path.join(data_dir, SCRIPT),
            "--tls-cert", os.path.join(data_dir, "tls", "cert.pem"),
            "--tls-key", os.path.join(data_dir, "tls", "key.pem"),
-           "--api-key", API_KEY, "--quiet"]
+           "--api-key", API_KEY, "--quiet"] + extra_args
     print("emulator:", " ".join(cmd))
     try:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
@@ -176,13 +178,30 @@ def check_turns(script, turns, formatted_wanted):
                      show(got["words"]))
 
 
-def run_case(name, emulator, data_dir, sdk_dir, format_turns):
+def check_extras(result):
+    """The realistic default's extra messages reached the SDK: the Warning
+    as its 'warning' event, the unknown type as nothing at all (no event, no
+    error; the SDK's error list is checked by run_client)."""
+    warnings = result.get("warnings") or []
+    if not warnings:
+        raise Failure("no Warning reached the SDK (the emulator's realistic "
+                      "default sends one at 2.5 s of audio)")
+    for w in warnings:
+        if not isinstance(w.get("warning_code"), int) or \
+                not isinstance(w.get("warning"), str):
+            raise Failure(f"Warning without code and text: {w}")
+    if "EmulatorFutureEvent" not in (result.get("other_types") or []):
+        raise Failure("the unknown-type message (at 4 s of audio) did not "
+                      f"reach the SDK: {result.get('other_types')}")
+
+
+def run_case(name, emulator, data_dir, sdk_dir, format_turns, extra_args):
     print(f"--- case {name}")
     with open(os.path.join(data_dir, SCRIPT), encoding="utf-8") as f:
         script = json.load(f)
     wav = os.path.join(data_dir, script["audio"])
     cert = os.path.abspath(os.path.join(data_dir, "tls", "cert.pem"))
-    proc, url = start_emulator(emulator, data_dir)
+    proc, url = start_emulator(emulator, data_dir, extra_args)
     try:
         result = run_client(sdk_dir, url, wav, cert, format_turns)
     finally:
@@ -204,6 +223,7 @@ def run_case(name, emulator, data_dir, sdk_dir, format_turns):
     if not result.get("closed") or not result.get("termination"):
         raise Failure(f"session did not end with Termination: {result}")
     check_turns(script, result["turns"], format_turns)
+    check_extras(result)
     print(f"ok: session {begin['id']}, {len(result['turns'])} turn events, "
           f"termination {result['termination']}")
 
@@ -219,10 +239,14 @@ def main():
         skip(f"the AssemblyAI SDK is not installed in {sdk_dir}/node_modules "
              "(run scripts/setup.sh or `npm ci` there)")
 
+    # The program's defaults, once in real time (7.3 s of audio: about 6 s
+    # at the throttle's 1.25x) and once time-scaled 5x.
+    cases = (("unformatted", False, []),
+             ("format-turns, time-scaled", True, ["--time-scale", "0.2"]))
     failed = 0
-    for name, fmt in (("unformatted", False), ("format-turns", True)):
+    for name, fmt, extra_args in cases:
         try:
-            run_case(name, emulator, data_dir, sdk_dir, fmt)
+            run_case(name, emulator, data_dir, sdk_dir, fmt, extra_args)
         except Failure as e:
             print(f"FAIL ({name}): {e}")
             failed += 1

@@ -2,8 +2,8 @@
 //
 // Streams one WAV file through the official AssemblyAI JavaScript SDK and
 // prints what the SDK delivered as ONE JSON line on stdout:
-//   {"begin": {...}, "turns": [...], "termination": {...}, "closed": true,
-//    "close_event": null, "error": null}
+//   {"begin": {...}, "turns": [...], "warnings": [...], "other_types": [...],
+//    "termination": {...}, "closed": true, "close_event": null, "error": null}
 // Exit status 0 only if the session opened, the SDK reported no error and the
 // server's Termination arrived. run-sdk-test.py checks the contents.
 //
@@ -18,12 +18,16 @@
 //   Begin object itself ({type, id, expires_at}).
 // - 'turn' receives each Turn frame object unchanged.
 // - A frame with an "error" key goes to the 'error' listener.
+// - "Warning" goes to console.warn and the 'warning' listener; a type the SDK
+//   does not know matches no case of its switch and is dropped silently.
 // - "Termination" is not surfaced as an event: it only resolves the promise
 //   that close() waits on. close() ALSO resolves when the socket closes, or
 //   when terminationTimeout expires. So close() returning is no proof that
 //   Termination came. To prove it, this script adds a passive 'message'
 //   listener to the SDK's underlying `ws` socket (transcriber.socket). It only
-//   records frame types and does not change what the SDK does.
+//   records frame types and does not change what the SDK does; it also
+//   lists the frame types the SDK has no event for ("other_types"), to show
+//   that they reached the SDK and changed nothing.
 // - close() removes all listeners and closes the socket itself, so the
 //   'close' listener fires only if the server closed before Termination.
 
@@ -32,6 +36,10 @@ import { parseArgs } from "node:util";
 import { AssemblyAI } from "assemblyai";
 
 const CHUNK_MS = 50;
+// The frame types the SDK's message switch handles (see the header).
+const KNOWN_TYPES = new Set(["Begin", "Turn", "SpeechStarted", "Warning",
+  "Error", "Termination", "LLMGatewayResponse", "SpeakerRevision",
+  "Heartbeat", "Silence"]);
 
 function die(msg) {
   process.stderr.write(`stream-sample: ${msg}\n`);
@@ -87,8 +95,9 @@ async function main() {
   }
 
   const { sampleRate, pcm } = readWav(opt.wav);
-  const result = { begin: null, turns: [], termination: null, closed: false,
-                   close_event: null, error: null };
+  const result = { begin: null, turns: [], warnings: [], other_types: [],
+                   termination: null, closed: false, close_event: null,
+                   error: null };
   const errors = [];
 
   const params = {
@@ -106,6 +115,7 @@ async function main() {
 
   transcriber.on("open", (begin) => { result.begin = begin; });
   transcriber.on("turn", (turn) => { result.turns.push(turn); });
+  transcriber.on("warning", (w) => { result.warnings.push(w); });
   transcriber.on("error", (err) => { errors.push(String(err?.message ?? err)); });
   transcriber.on("close", (code, reason) => { result.close_event = { code, reason }; });
 
@@ -117,12 +127,15 @@ async function main() {
     try {
       const msg = JSON.parse(data.toString());
       if (msg.type === "Termination") result.termination = msg;
+      else if (!KNOWN_TYPES.has(msg.type)) result.other_types.push(msg.type);
     } catch {
       // The SDK itself reports unparsable frames; nothing to add here.
     }
   });
 
-  // The emulator does not pace by default, so send as fast as possible.
+  // Send as fast as possible, as a client reading a file would: the service
+  // (and the emulator by default) throttles processing to about 1.25x real
+  // time and close() waits for the Termination that follows the drain.
   // The service rejects messages outside 50..1000 ms of audio (close 3007),
   // so a short remainder is sent with the chunk before it.
   const chunkBytes = (sampleRate * CHUNK_MS / 1000) * 2;
@@ -138,15 +151,15 @@ async function main() {
   }
 
   // Sends {"type":"Terminate"}; waits for Termination (or the socket closing,
-  // or 20 s) and then closes the socket.
-  await transcriber.close(true, 20000);
+  // or 40 s) and then closes the socket.
+  await transcriber.close(true, 40000);
   result.closed = true;
 
   if (!result.begin?.id) errors.push("no Begin with an id");
   if (!result.termination) {
     errors.push(result.close_event
       ? `server closed (${result.close_event.code} ${result.close_event.reason}) without Termination`
-      : "no Termination frame within 20 s");
+      : "no Termination frame within 40 s");
   }
   result.error = errors.length ? errors.join("; ") : null;
   process.stdout.write(JSON.stringify(result) + "\n");
@@ -155,8 +168,9 @@ async function main() {
 
 main().then((code) => process.exit(code), (err) => {
   // connect() failures land here (bad URL, TLS, auth error before Begin...).
-  process.stdout.write(JSON.stringify({ begin: null, turns: [], termination: null,
-    closed: false, close_event: null, error: String(err?.message ?? err) }) + "\n");
+  process.stdout.write(JSON.stringify({ begin: null, turns: [], warnings: [],
+    other_types: [], termination: null, closed: false, close_event: null,
+    error: String(err?.message ?? err) }) + "\n");
   process.stderr.write(`stream-sample: ${err?.stack ?? err}\n`);
   process.exit(1);
 });
