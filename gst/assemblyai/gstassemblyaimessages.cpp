@@ -135,6 +135,25 @@ GstStructure *reconnect_structure(const ReconnectNotice &n)
       n.session_id.c_str(), nullptr);
 }
 
+GstStructure *progress_structure(const ProgressNotice &n, GstClockTime duration)
+{
+  GstClockTime position = n.transcribed.stream_time;
+  GstClockTime left = GST_CLOCK_TIME_NONE;
+  if (GST_CLOCK_TIME_IS_VALID(duration) && position != MediaTimes::kNone &&
+      n.realtime_factor > 0)
+    left = duration > position ? static_cast<GstClockTime>(
+                                     (duration - position) / n.realtime_factor)
+                               : 0;
+  return gst_structure_new(
+      "assemblyai/progress", "audio-sent", G_TYPE_UINT64,
+      static_cast<guint64>(n.sent_ns), "audio-transcribed", G_TYPE_UINT64,
+      static_cast<guint64>(n.transcribed_ns), "position", G_TYPE_UINT64,
+      static_cast<guint64>(position), "duration", G_TYPE_UINT64,
+      static_cast<guint64>(duration), "realtime-factor", G_TYPE_DOUBLE,
+      n.realtime_factor, "time-left", G_TYPE_UINT64, static_cast<guint64>(left),
+      nullptr);
+}
+
 std::string reconnect_text(const ReconnectNotice &n)
 {
   gchar *what = g_strdup_printf(

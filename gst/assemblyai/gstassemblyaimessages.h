@@ -24,6 +24,10 @@ namespace aai
 GstStructure *event_structure(const EventNotice &n, bool partials);
 
 GstStructure *reconnect_structure(const ReconnectNotice &n);
+/* assemblyai/progress, with the input's @duration (stream time, or
+ * GST_CLOCK_TIME_NONE when unknown). */
+GstStructure *progress_structure(const ProgressNotice &n,
+                                 GstClockTime duration);
 /* The text of the warning that goes with a reconnection. */
 std::string reconnect_text(const ReconnectNotice &n);
 

@@ -296,9 +296,15 @@ static gboolean gst_assemblyai_sink_stop(GstBaseSink *sink)
 
 static gboolean gst_assemblyai_sink_set_caps(GstBaseSink *sink, GstCaps *caps)
 {
-  /* A live source cannot wait out an outage; a file can (no audio lost). */
-  gboolean live = FALSE, upstream_live = FALSE;
-  gst_base_sink_query_latency(sink, &live, &upstream_live, nullptr, nullptr);
+  /* A live source cannot wait out an outage; a file can (no audio lost).
+   * Asked upstream directly: gst_base_sink_query_latency() only asks when
+   * sync is on. */
+  gboolean upstream_live = FALSE;
+  GstQuery *q = gst_query_new_latency();
+  if (gst_pad_peer_query(GST_BASE_SINK_PAD(sink), q))
+    gst_query_parse_latency(q, &upstream_live, nullptr, nullptr);
+  gst_query_unref(q);
+  GST_DEBUG_OBJECT(sink, "upstream is %slive", upstream_live ? "" : "not ");
   GST_ASSEMBLYAI_SINK(sink)->priv->stream.set_live(upstream_live);
   return GST_ASSEMBLYAI_SINK(sink)->priv->stream.set_caps(caps);
 }
@@ -307,6 +313,11 @@ static gboolean gst_assemblyai_sink_query(GstBaseSink *sink, GstQuery *query)
 {
   auto *self = GST_ASSEMBLYAI_SINK(sink);
   if (self->priv->input.handle_query(GST_BASE_SINK_PAD(sink), query))
+    return TRUE;
+  /* A long job's position is how far the transcription got, not how far
+   * the audio was pushed. */
+  if (GST_QUERY_TYPE(query) == GST_QUERY_POSITION &&
+      self->priv->stream.answer_position(query))
     return TRUE;
   return GST_BASE_SINK_CLASS(parent_class)->query(sink, query);
 }

@@ -8,6 +8,7 @@
 
 #include "gstassemblyaistream.h"
 
+#include <algorithm>
 #include <condition_variable>
 
 #include <gst/audio/audio.h>
@@ -65,6 +66,12 @@ class SessionLink : public Link
 };
 
 using ElementRef = std::shared_ptr<GstElement>;
+
+/* How far non-live input may run ahead of what the service processed:
+ * well inside the 5 minutes the service buffers (a 3007 close beyond). */
+constexpr unsigned kFlowLeadMs = 15000;
+/* The turn in progress a replay may have to cover besides the lead. */
+constexpr unsigned kReplayMarginMs = 60000;
 
 /* What a notice's delivery needs from the settings, copied under the lock
  * when it is queued. */
@@ -393,6 +400,18 @@ void Stream::Core::deliver(GstElement *e,
       failed = true;
     }
     cond.notify_all();
+  } else if (const auto *pr = std::get_if<ProgressNotice>(&notice)) {
+    /* The input's length, for the time left: asked upstream now. */
+    gint64 duration = -1;
+    GstPad *sinkpad = gst_element_get_static_pad(e, "sink");
+    if (!sinkpad ||
+        !gst_pad_peer_query_duration(sinkpad, GST_FORMAT_TIME, &duration))
+      duration = -1;
+    if (sinkpad)
+      gst_object_unref(sinkpad);
+    post(progress_structure(*pr, duration < 0
+                                     ? GST_CLOCK_TIME_NONE
+                                     : static_cast<GstClockTime>(duration)));
   } else if (const auto *mf = std::get_if<MalformedNotice>(&notice)) {
     GST_ELEMENT_WARNING(e, STREAM, DECODE,
                         ("Ignored a malformed message from the service."),
@@ -631,7 +650,12 @@ void Stream::Core::start_stream_locked()
   p.sample_rate = active.sample_rate;
   p.encoding = active.encoding;
   p.chunk_ms = static_cast<unsigned>(active.chunk_duration_ms);
-  p.replay_ms = props.replay_ms;
+  /* Non-live input runs at most kFlowLeadMs ahead of the service; the
+   * replay buffer then always holds what a new session must hear again
+   * (that lead, plus the turn in progress). */
+  p.flow_lead_ms = live ? 0 : kFlowLeadMs;
+  p.replay_ms = live ? props.replay_ms
+                     : std::max(props.replay_ms, kFlowLeadMs + kReplayMarginMs);
   p.reconnect_attempts = props.reconnect_attempts;
   p.reconnect_max_backoff_ms = props.reconnect_max_backoff_ms;
   p.terminate_timeout_ms = props.terminate_timeout_ms;
@@ -644,8 +668,9 @@ void Stream::Core::start_stream_locked()
   serial++;
   machine = std::make_unique<StreamMachine>(*this, p);
   stream_open = true;
-  GST_DEBUG_OBJECT(owner, "new stream (%s input, replay buffer %u ms)",
-                   live ? "live" : "non-live", props.replay_ms);
+  GST_DEBUG_OBJECT(owner,
+                   "new stream (%s input, replay buffer %u ms, lead %u ms)",
+                   live ? "live" : "non-live", p.replay_ms, p.flow_lead_ms);
   machine->start();
   deliver_locked();
 }
@@ -819,6 +844,26 @@ guint Stream::reconnects() const
 {
   std::lock_guard<std::mutex> l(core_->m);
   return core_->machine ? core_->machine->reconnects() : core_->reconnects;
+}
+
+MediaTimes Stream::transcribed_position() const
+{
+  std::lock_guard<std::mutex> l(core_->m);
+  if (!core_->machine)
+    return MediaTimes();
+  return core_->machine->times_at_ms(core_->machine->transcribed_ms());
+}
+
+bool Stream::answer_position(GstQuery *query) const
+{
+  GstFormat format;
+  gst_query_parse_position(query, &format, nullptr);
+  MediaTimes t = transcribed_position();
+  if (format != GST_FORMAT_TIME || t.stream_time == MediaTimes::kNone)
+    return false;
+  gst_query_set_position(query, GST_FORMAT_TIME,
+                         static_cast<gint64>(t.stream_time));
+  return true;
 }
 
 MediaTimes Stream::times_at_ms(int64_t ms) const

@@ -102,6 +102,12 @@ class Stream
   /* The element's request-token signal (G_TYPE_STRING, no arguments). */
   void set_request_token_signal(guint signal_id);
 
+  /* Where the service got in the input (progress). */
+  MediaTimes transcribed_position() const;
+  /* Answers a POSITION query in TIME with the stream time the service
+   * got to; false when there is nothing to say (no stream, other
+   * formats). */
+  bool answer_position(GstQuery *query) const;
   /* Times of a stream timestamp (ms) of the current or last stream. */
   MediaTimes times_at_ms(int64_t ms) const;
 };

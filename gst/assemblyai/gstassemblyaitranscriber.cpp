@@ -1016,6 +1016,18 @@ static GstStateChangeReturn gst_assemblyai_transcriber_change_state(
   return ret;
 }
 
+/* The pipeline asks its sinks (this element is one) where they are: for a
+ * long job that is how far the transcription got. */
+static gboolean gst_assemblyai_transcriber_query(GstElement *element,
+                                                 GstQuery *query)
+{
+  auto *self = GST_ASSEMBLYAI_TRANSCRIBER(element);
+  if (GST_QUERY_TYPE(query) == GST_QUERY_POSITION &&
+      self->priv->stream.answer_position(query))
+    return TRUE;
+  return GST_ELEMENT_CLASS(parent_class)->query(element, query);
+}
+
 static void gst_assemblyai_transcriber_force_endpoint(
     GstAssemblyAITranscriber *self)
 {
@@ -1161,6 +1173,7 @@ static void gst_assemblyai_transcriber_class_init(
       "Transcribes audio with AssemblyAI real-time speech-to-text into "
       "word-timed text and caption cues",
       "gst-assemblyai contributors");
+  element_class->query = GST_DEBUG_FUNCPTR(gst_assemblyai_transcriber_query);
   element_class->change_state =
       GST_DEBUG_FUNCPTR(gst_assemblyai_transcriber_change_state);
 

@@ -105,11 +105,14 @@ void run(const char *factory,
          bool realtime,
          Outcome *o,
          int timeout_s = 120,
-         const std::function<void(GstElement *)> &setup = nullptr)
+         const std::function<void(GstElement *)> &setup = nullptr,
+         bool live_source = false)
 {
   bool sink = g_str_equal(factory, "assemblyaisink");
   std::string desc =
-      "appsrc name=src format=time caps=\"audio/x-raw,format=S16LE,rate=16000,"
+      std::string("appsrc name=src format=time ") +
+      (live_source ? "is-live=true " : "") +
+      "caps=\"audio/x-raw,format=S16LE,rate=16000,"
       "channels=1,layout=interleaved\" ! " +
       std::string(factory) + " name=el " +
       (sink ? (realtime ? "sync=true " : "sync=false ")
@@ -561,9 +564,11 @@ GST_START_TEST(test_token_endpoint_fatal_failures)
 }
 GST_END_TEST;
 
-/* A replay buffer too small for the audio since the last completed turn:
- * the reconnect message and a warning say how much could not be sent
- * again, and what is delivered is still never repeated or mistimed. */
+/* Live input and a replay buffer too small for the audio since the last
+ * completed turn: the reconnect message and a warning say how much could
+ * not be sent again, and what is delivered is still never repeated or
+ * mistimed. (Non-live input is held back instead, and its replay buffer is
+ * never smaller than what it may have to send again.) */
 GST_START_TEST(test_replay_bound_reports_loss)
 {
   LongStream ls("counting", 1);
@@ -578,7 +583,7 @@ GST_START_TEST(test_replay_bound_reports_loss)
     run(factory,
         "api-key=test-key url=" + emu.ws_url() +
             " reconnect-max-backoff=50 replay-buffer=1000",
-        ls.pcm, false, &o);
+        ls.pcm, false, &o, 120, nullptr, true);
     fail_unless(o.first(GST_MESSAGE_ERROR) == nullptr);
     auto rc = o.named("assemblyai/reconnect");
     fail_unless_equals_int(rc.size(), 1);

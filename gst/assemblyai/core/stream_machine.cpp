@@ -121,12 +121,77 @@ void StreamMachine::push(const uint8_t *data,
     for (auto &f : leg_->chunker->push(data, n * bps))
       leg_->link->send_audio(std::move(f));
   }
+  maybe_progress();
 }
 
-bool StreamMachine::must_wait(uint64_t n_samples) const
+bool StreamMachine::must_wait(uint64_t n_samples)
 {
-  return (!leg_ || !leg_->began) && !params_.live && !failed_ && !stopped_ &&
-         replay_.would_drop(n_samples, committed_);
+  if (params_.live || failed_ || stopped_)
+    return false;
+  if (!leg_ || !leg_->began)
+    return replay_.would_drop(n_samples, committed_);
+  if (params_.flow_lead_ms == 0)
+    return false;
+  /* What the service showed it processed, or real time since the session
+   * began (safe: the docs ask for no more than real time). */
+  int64_t now = env_.monotonic_ms();
+  int64_t by_clock = leg_->base_ms + (now - leg_->began_at_ms);
+  int64_t allowed = std::max(heard_ms_, by_clock) + params_.flow_lead_ms;
+  int64_t want = pushed_ms() + static_cast<int64_t>(
+                                   n_samples * 1000 /
+                                   static_cast<uint64_t>(params_.sample_rate));
+  if (want <= allowed)
+    return false;
+  if (!flow_wake_pending_) {
+    /* Real time alone allows it then; progress may come sooner. */
+    flow_wake_pending_ = true;
+    start_timer(TimerKind::FlowWake, leg_->id,
+                static_cast<unsigned>(std::max<int64_t>(want - allowed, 10)));
+    env_.log(LogLevel::Debug,
+             "flow control: " + std::to_string(want - heard_ms_) +
+                 " ms ahead of the service, waiting");
+  }
+  return true;
+}
+
+int64_t StreamMachine::pushed_ms() const
+{
+  return static_cast<int64_t>(timeline_.total_samples() * 1000 /
+                              static_cast<uint64_t>(params_.sample_rate));
+}
+
+/* terminate-timeout, plus the time the service needs for what it had not
+ * processed yet (at the documented 1.25x; bounded by the flow lead). */
+unsigned StreamMachine::drain_deadline_ms() const
+{
+  int64_t behind = std::max<int64_t>(pushed_ms() - heard_ms_, 0);
+  if (params_.flow_lead_ms)
+    behind = std::min<int64_t>(behind, params_.flow_lead_ms);
+  else
+    behind = 0;
+  return params_.terminate_timeout_ms + static_cast<unsigned>(behind * 4 / 5);
+}
+
+void StreamMachine::heard(int64_t stream_ms)
+{
+  if (stream_ms > heard_ms_)
+    heard_ms_ = std::min(stream_ms, pushed_ms());
+}
+
+/* About once a second of wall time, while the stream makes progress. */
+void StreamMachine::maybe_progress()
+{
+  int64_t now = env_.monotonic_ms();
+  if (started_ms_ < 0 || now - last_progress_ms_ < 1000)
+    return;
+  last_progress_ms_ = now;
+  ProgressNotice p;
+  p.sent_ns = static_cast<uint64_t>(pushed_ms()) * 1000000u;
+  p.transcribed_ns = static_cast<uint64_t>(heard_ms_) * 1000000u;
+  p.transcribed = timeline_.at_ms(heard_ms_);
+  int64_t wall = now - started_ms_;
+  p.realtime_factor = wall > 0 ? static_cast<double>(heard_ms_) / wall : 0.0;
+  notices_.emplace_back(p);
 }
 
 void StreamMachine::drain()
@@ -162,7 +227,7 @@ void StreamMachine::finish_leg(Leg &leg)
   leg.link->send_text(terminate_message());
   leg.terminate_sent = true;
   if (leg.began)
-    start_timer(TimerKind::DrainDeadline, leg.id, params_.terminate_timeout_ms);
+    start_timer(TimerKind::DrainDeadline, leg.id, drain_deadline_ms());
 }
 
 void StreamMachine::stop()
@@ -381,6 +446,10 @@ void StreamMachine::timer_fired(uint64_t id)
     case TimerKind::ForceRollover:
       rollover_due(t, true);
       break;
+    case TimerKind::FlowWake:
+      /* The owner re-checks must_wait() after any call. */
+      flow_wake_pending_ = false;
+      break;
     case TimerKind::DrainDeadline:
       if (leg_ && leg_->id == t.leg && !drained_) {
         EndReport r;
@@ -478,7 +547,9 @@ void StreamMachine::on_begin(Leg &leg, const BeginEvent &b)
   if (b.expires_at > 0)
     schedule_rollover(leg, b.expires_at);
   if (leg.terminate_sent)
-    start_timer(TimerKind::DrainDeadline, leg.id, params_.terminate_timeout_ms);
+    start_timer(TimerKind::DrainDeadline, leg.id, drain_deadline_ms());
+  if (started_ms_ < 0)
+    started_ms_ = last_progress_ms_ = leg.began_at_ms;
 }
 
 /* Puts a leg's turn on the stream's axis; false if every word in it was
@@ -535,6 +606,7 @@ void StreamMachine::emit_event(const ServerEvent &ev, const std::string &raw)
   n.raw = raw;
   auto add = [&](int64_t ms) {
     n.times.push_back(TimeAt{ms, timeline_.at_ms(ms)});
+    heard(ms);
   };
   if (const auto *t = std::get_if<TurnEvent>(&ev)) {
     for (const Word &w : t->words) {
@@ -552,6 +624,7 @@ void StreamMachine::emit_event(const ServerEvent &ev, const std::string &raw)
                             }),
                 n.times.end());
   notices_.emplace_back(std::move(n));
+  maybe_progress();
 }
 
 void StreamMachine::on_event(uint64_t id,

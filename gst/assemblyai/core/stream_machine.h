@@ -77,6 +77,9 @@ struct StreamParams {
   /* Live input keeps flowing through an outage (the oldest audio beyond
    * the replay bound is lost); non-live input waits for the session. */
   bool live = false;
+  /* Non-live input is sent at most this far (ms of audio) ahead of what
+   * the service has shown it processed (0: no limit; see must_wait()). */
+  unsigned flow_lead_ms = 0;
   /* Counters that continue across the streams of one run: the stream
    * turn_order of the first turn and the reconnections so far. */
   int64_t first_turn_order = 0;
@@ -196,13 +199,22 @@ struct MalformedNotice {
   std::string raw;
 };
 
+/* How far the stream got, about once a second while it runs. */
+struct ProgressNotice {
+  uint64_t sent_ns = 0;        /* audio sent to the service */
+  uint64_t transcribed_ns = 0; /* audio the service showed it processed */
+  MediaTimes transcribed;      /* ... as pipeline times */
+  double realtime_factor = 0;  /* transcribed audio per wall-clock second */
+};
+
 using Notice = std::variant<EventNotice,
                             ReconnectNotice,
                             LostNotice,
                             AbandonNotice,
                             CredentialRetryNotice,
                             FailedNotice,
-                            MalformedNotice>;
+                            MalformedNotice,
+                            ProgressNotice>;
 
 class StreamMachine
 {
@@ -221,8 +233,14 @@ class StreamMachine
    * (pts kNone: right after the previous audio). */
   void push(const uint8_t *data, size_t size, const MediaTimes &start);
   /* Non-live input must wait (before push()) while no session is up and
-   * @n_samples more would push unsent audio out of the replay buffer. */
-  bool must_wait(uint64_t n_samples) const;
+   * @n_samples more would push unsent audio out of the replay buffer, and
+   * while @n_samples more would put it more than flow_lead_ms ahead of
+   * what the service processed (the service buffers at most 5 minutes and
+   * processes at about 1.25x real time): the progress the service shows
+   * (word and speech times), or real time since the session began where
+   * it shows none (silence). A timer wakes the wait when real time alone
+   * allows more. */
+  bool must_wait(uint64_t n_samples);
   /* The end of the audio: the last (padded) chunk and Terminate, now and
    * on any later session, each with terminate-timeout to finish. */
   void drain();
@@ -257,6 +275,10 @@ class StreamMachine
   int64_t next_turn_order() const { return next_turn_order_; }
   /* Stream time (ms) up to which turns are complete. */
   int64_t committed_ms() const;
+  /* Stream ms up to which the service showed it processed the audio. */
+  int64_t transcribed_ms() const { return heard_ms_; }
+  /* Stream ms of audio pushed. */
+  int64_t pushed_ms() const;
   uint64_t total_samples() const { return timeline_.total_samples(); }
   MediaTimes times_at_ms(int64_t ms) const { return timeline_.at_ms(ms); }
 
@@ -265,7 +287,13 @@ class StreamMachine
 
  private:
   struct Leg;
-  enum class TimerKind { Reconnect, Rollover, ForceRollover, DrainDeadline };
+  enum class TimerKind {
+    Reconnect,
+    Rollover,
+    ForceRollover,
+    DrainDeadline,
+    FlowWake
+  };
   struct Timer {
     TimerKind kind;
     uint64_t gen;
@@ -286,6 +314,9 @@ class StreamMachine
   void on_begin(Leg &leg, const BeginEvent &b);
   bool rewrite_turn(Leg &leg, TurnEvent *t);
   void emit_event(const ServerEvent &ev, const std::string &raw);
+  void heard(int64_t stream_ms);
+  void maybe_progress();
+  unsigned drain_deadline_ms() const;
   Leg *leg_for(uint64_t id) const;
 
   StreamEnv &env_;
@@ -319,6 +350,10 @@ class StreamMachine
   int outage_close_code_ = 0;
   unsigned reconnects_ = 0;
   uint64_t sent_before_ = 0; /* audio bytes sent by earlier legs */
+  int64_t heard_ms_ = 0;     /* the service processed audio up to here */
+  bool flow_wake_pending_ = false;
+  int64_t started_ms_ = -1;      /* the first Begin (monotonic) */
+  int64_t last_progress_ms_ = 0; /* monotonic */
 };
 
 }  // namespace aai
