@@ -405,16 +405,17 @@ GST_END_TEST;
 /* Not under ASan: the child gst-launch-1.0 is not sanitized and cannot
  * load the ASan-built plugin (the default build runs this test). */
 #ifndef __SANITIZE_ADDRESS__
-/* Runs gst-launch-1.0 with GST_DEBUG=*:9 and @env_extra; returns its
- * whole output (stdout and stderr). */
+/* Runs gst-launch-1.0 with GST_DEBUG=@debug (default *:9) and
+ * @env_extra; returns its whole output (stdout and stderr). */
 static std::string launch_with_full_debug(
     const std::string &pipeline,
-    const std::vector<std::string> &env_extra)
+    const std::vector<std::string> &env_extra,
+    const char *debug = "*:9")
 {
   gchar *launch = g_find_program_in_path("gst-launch-1.0");
   fail_unless(launch != nullptr, "gst-launch-1.0 not found");
   gchar **env = g_get_environ();
-  env = g_environ_setenv(env, "GST_DEBUG", "*:9", TRUE);
+  env = g_environ_setenv(env, "GST_DEBUG", debug, TRUE);
   env = g_environ_setenv(env, "GST_DEBUG_NO_COLOR", "1", TRUE);
   /* The child is not a test: no leak tracer output to sift through. */
   env = g_environ_unsetenv(env, "GST_TRACERS");
@@ -497,6 +498,54 @@ GST_START_TEST(test_secrets_not_in_debug_log)
   }
 }
 GST_END_TEST;
+
+/* What a support engineer reads at GST_DEBUG=assemblyai*:5 through a
+ * dropped connection: the format, every connect, the loss with its close
+ * code, the retry and its backoff, the replay, the new session, the
+ * drain; in that order, and never the key. */
+GST_START_TEST(test_reconnection_story_in_debug_log)
+{
+  const std::string key = "test-key-5b1e07d24c";
+  aai_emu::Config cfg = hello_config_with_audio();
+  cfg.api_keys = {key};
+  aai_emu::Emulator emu;
+  std::string err;
+  fail_unless(emu.start(cfg, &err), "%s", err.c_str());
+  aai_emu::FaultPlan plan;
+  plan.drop_at_audio_ms = 2500;
+  emu.set_fault_plan(plan);
+  std::string out = launch_with_full_debug(
+      "filesrc location=" + data_path("hello.wav") +
+          " ! wavparse ! assemblyaisink sync=false reconnect-max-backoff=20 "
+          "url=" +
+          emu.ws_url(),
+      {"ASSEMBLYAI_API_KEY=" + key}, "assemblyai*:5");
+  const char *story[] = {
+      "audio: pcm_s16le, 16000 Hz",
+      "Transcribing English",
+      "session 1: connecting to ws://",
+      "with the API key (Authorization header)",
+      "session 1 began",
+      "session lost (connection-lost, close code 1006): attempt 1 in",
+      "Reconnecting in",
+      "session 2 connecting (connection-lost): from stream",
+      "of audio sent again",
+      "session 2 began",
+      "Reconnected to AssemblyAI",
+      "drain over",
+  };
+  size_t at = 0;
+  for (const char *line : story) {
+    size_t found = out.find(line, at);
+    fail_unless(found != std::string::npos, "'%s' not (in order) in the log",
+                line);
+    at = found;
+  }
+  /* The file is read faster than it is sent: its end may come first. */
+  fail_unless(out.find("end of the audio: draining") != std::string::npos);
+  fail_unless(out.find(key) == std::string::npos, "the key is in the log");
+}
+GST_END_TEST;
 #endif
 
 static Suite *credentials_suite(void)
@@ -520,6 +569,7 @@ static Suite *credentials_suite(void)
 #endif
 #ifndef __SANITIZE_ADDRESS__
   tcase_add_test(tc, test_secrets_not_in_debug_log);
+  tcase_add_test(tc, test_reconnection_story_in_debug_log);
 #endif
   return s;
 }

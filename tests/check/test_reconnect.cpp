@@ -368,6 +368,9 @@ GST_START_TEST(test_rollover_before_expiry)
                                 "rollover");
     for (const auto &s : emu.sessions())
       fail_if(s.close_code == 3008, "%s: a session expired", factory);
+    /* A planned rollover is not an outage: no warning. */
+    GstMessage *w = o.first(GST_MESSAGE_WARNING);
+    fail_unless(w == nullptr, "%s: a rollover warned", factory);
   }
 }
 GST_END_TEST;
