@@ -119,6 +119,15 @@ void TextOutput::queue_end_of_turn()
   queue(Item(Item::Kind::EndOfTurn));
 }
 
+void TextOutput::queue_advance(GstClockTime pts)
+{
+  if (!GST_CLOCK_TIME_IS_VALID(pts))
+    return;
+  Item i(Item::Kind::Advance);
+  i.word.pts = pts;
+  queue(std::move(i));
+}
+
 void TextOutput::queue_speaker_change(const std::string &speaker)
 {
   Item i(Item::Kind::Speaker);
@@ -194,6 +203,15 @@ void TextOutput::flush_stop()
   gst_pad_start_task(pad_, task_func, this, nullptr);
 }
 
+void TextOutput::repreroll()
+{
+  std::lock_guard<std::mutex> l(lock_);
+  repreroll_ = true;
+  if (clock_id_)
+    gst_clock_id_unschedule(clock_id_);
+  cond_.notify_all();
+}
+
 void TextOutput::wake()
 {
   std::lock_guard<std::mutex> l(lock_);
@@ -241,6 +259,10 @@ bool TextOutput::wait_for_work(std::unique_lock<std::mutex> &l)
   while (!flushing_) {
     if (!queue_.empty())
       return true;
+    if (repreroll_) {
+      repreroll_ = false;
+      preroll_gap_ = have_segment_ && GST_CLOCK_TIME_IS_VALID(position_);
+    }
     if (preroll_gap_) {
       preroll_gap_ = false;
       l.unlock();
@@ -330,6 +352,15 @@ void TextOutput::loop()
           gst_structure_new("rstranscribe/speaker-change", "speaker",
                             G_TYPE_STRING, item.speaker.c_str(), nullptr)));
       break;
+    case Item::Kind::Advance: {
+      GstClockTime to = item.word.pts;
+      if (captions_ && captions_->open_cue_start() &&
+          *captions_->open_cue_start() < to)
+        to = *captions_->open_cue_start();
+      if (!downstream_eos_ && have_segment_)
+        push_gap_to(to);
+      break;
+    }
   }
 }
 

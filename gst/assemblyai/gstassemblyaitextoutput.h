@@ -69,6 +69,11 @@ class TextOutput
   void queue_word(const TimedWord &w);
   void queue_end_of_turn();
   void queue_speaker_change(const std::string &speaker);
+  /* Nothing more will come before @pts (the service has moved past it):
+   * a GAP up to there, once everything queued before is out, keeps
+   * muxers and sinks going where no clock does (before the first
+   * PLAYING, pace=false). Never past an open caption cue. */
+  void queue_advance(GstClockTime pts);
 
   /* Pad activation (push mode): starts / stops the task. */
   bool set_active(bool active);
@@ -77,6 +82,10 @@ class TextOutput
   void flush_stop();
   /* Wakes the task to re-read the clock (state changed to PLAYING). */
   void wake();
+  /* PLAYING -> PAUSED: downstream sinks preroll again; a zero-length GAP
+   * at the current position lets them (the clock that moves the GAPs is
+   * stopped). */
+  void repreroll();
   /* Blocks until the queued EOS was pushed (or flushing); false if
    * flushing interrupted it. */
   bool wait_eos_pushed();
@@ -86,7 +95,7 @@ class TextOutput
 
  private:
   struct Item {
-    enum class Kind { Event, Word, EndOfTurn, Speaker };
+    enum class Kind { Event, Word, EndOfTurn, Speaker, Advance };
     explicit Item(Kind k) : kind(k) {}
     Kind kind;
     GstEvent *event = nullptr;
@@ -125,6 +134,7 @@ class TextOutput
   std::deque<Item> queue_;
   bool flushing_ = true;
   bool eos_pushed_ = false;
+  bool repreroll_ = false;        /* repreroll() asked for a GAP */
   GstClockID clock_id_ = nullptr; /* the task's pending GAP wait */
   OutputTiming timing_;
   CaptionOptions caption_opts_;

@@ -193,6 +193,7 @@ struct GstAssemblyAITranscriberPrivate {
   std::mutex pace_lock;
   std::condition_variable pace_cond;
   bool playing = false;
+  bool played = false; /* PLAYING reached since READY->PAUSED */
   bool pace_flushing = false;
   GstClockID pace_id = nullptr;
 
@@ -384,6 +385,7 @@ static void on_server_event(GstAssemblyAITranscriber *self,
 {
   auto *p = self->priv;
   aai::TextUpdate u;
+  aai::TurnTracker::Settled settled;
   {
     std::lock_guard<std::mutex> l(p->lock);
     if (!p->tracker)
@@ -394,8 +396,15 @@ static void on_server_event(GstAssemblyAITranscriber *self,
       u = p->tracker->finish();
     else
       return;
+    settled = p->tracker->settled();
   }
   dispatch(self, u, &n);
+  /* The service moved on: the outputs may declare the time before the
+   * next thing they can show empty (muxers and sinks advance). */
+  if (settled.words)
+    p->words->queue_advance(word_times(self, &n, *settled.words).pts);
+  if (settled.captions)
+    p->captions->queue_advance(word_times(self, &n, *settled.captions).pts);
 }
 
 static void reset_tracker(GstAssemblyAITranscriberPrivate *p)
@@ -447,7 +456,10 @@ static void abandon_turn(GstAssemblyAITranscriber *self)
 /* ---- pacing ---- */
 
 /* Holds a non-live buffer until the clock reaches its running time, the
- * way a synchronising sink would (streaming thread). */
+ * way a synchronising sink would (streaming thread). Unlike clocksync it
+ * does not make the pipeline live (no NO_PREROLL): inside playbin's
+ * audio-filter, or next to a synchronised audio sink, the pipeline
+ * prerolls as usual, on the text the first audio gave. */
 static GstFlowReturn pace_buffer(GstAssemblyAITranscriber *self, GstBuffer *buf)
 {
   auto *p = self->priv;
@@ -466,6 +478,11 @@ static GstFlowReturn pace_buffer(GstAssemblyAITranscriber *self, GstBuffer *buf)
     if (p->pace_flushing)
       return GST_FLOW_FLUSHING;
     if (!p->playing) {
+      /* Before the first PLAYING the audio goes out (the flow control
+       * bounds how far) so that the text can preroll the pipeline; a
+       * pipeline paused later sends nothing until it plays again. */
+      if (!p->played)
+        return GST_FLOW_OK;
       p->pace_cond.wait(l);
       continue;
     }
@@ -492,6 +509,7 @@ static void set_pace_state(GstAssemblyAITranscriberPrivate *p,
 {
   std::lock_guard<std::mutex> l(p->pace_lock);
   p->playing = playing;
+  p->played = p->played || playing;
   p->pace_flushing = flushing;
   if (p->pace_id)
     gst_clock_id_unschedule(p->pace_id);
@@ -759,9 +777,11 @@ static gboolean gst_assemblyai_transcriber_src_query(GstPad *pad,
       {
         std::lock_guard<std::mutex> l(self->priv->lock);
         own = self->priv->text.latency_ms * GST_MSECOND;
-        /* Paced, the element is the live source of its text. */
-        live = live || self->priv->text.pace;
       }
+      /* Only a live pipeline waits for its latency. A paced file is not
+       * live: claiming it would delay every sink by latency, and a
+       * synchronised audio sink beside a tee (playbin, decodebin ! tee)
+       * would then hold back the audio the transcriber needs. */
       if (live) {
         min += own;
         if (GST_CLOCK_TIME_IS_VALID(max))
@@ -970,6 +990,10 @@ static GstStateChangeReturn gst_assemblyai_transcriber_change_state(
       }
       p->max_observed_delay_ms.store(0);
       set_pace_state(p, false, false);
+      {
+        std::lock_guard<std::mutex> l(p->pace_lock);
+        p->played = false;
+      }
       break;
     case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
       set_pace_state(p, true, false);
@@ -987,17 +1011,7 @@ static GstStateChangeReturn gst_assemblyai_transcriber_change_state(
       GST_ELEMENT_CLASS(parent_class)->change_state(element, transition);
   if (ret == GST_STATE_CHANGE_FAILURE)
     return ret;
-  bool pace;
-  {
-    std::lock_guard<std::mutex> l(p->lock);
-    pace = p->text.pace;
-  }
-  /* Pacing syncs to the clock like clocksync: downstream of us the
-   * pipeline is live, and waiting for a preroll that the clock must first
-   * release would deadlock (textoverlay waits for text before video). */
-  if (pace && (transition == GST_STATE_CHANGE_READY_TO_PAUSED ||
-               transition == GST_STATE_CHANGE_PLAYING_TO_PAUSED))
-    ret = GST_STATE_CHANGE_NO_PREROLL;
+
   switch (transition) {
     case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
       /* base_time is set now: GAP deadlines can be computed. */
@@ -1005,7 +1019,7 @@ static GstStateChangeReturn gst_assemblyai_transcriber_change_state(
       break;
     case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
       set_pace_state(p, false, false);
-      for_each_output(p, [](aai::TextOutput &o) { o.wake(); });
+      for_each_output(p, [](aai::TextOutput &o) { o.repreroll(); });
       break;
     case GST_STATE_CHANGE_READY_TO_NULL:
       p->stream.close();

@@ -266,7 +266,8 @@ GST_START_TEST(test_connect_and_stream)
   fail_if(r.machine->connected());
   r.begin(1);
   fail_unless(r.machine->connected());
-  fail_unless_equals_string(r.machine->session_id().c_str(), "session-1");
+  std::string id = r.machine->session_id();
+  fail_unless_equals_string(id.c_str(), "session-1");
   r.push_ms(80);
   /* 50 ms chunks: 200 ms = 4 frames, in order from sample 0. */
   fail_unless_equals_int(r.env.last().frames, 4);
@@ -801,10 +802,10 @@ GST_START_TEST(test_out_of_order_and_repeated_turns)
   r.begin(1);
   r.push_ms(5000);
   r.turn(1, 2, {{"c", 3000, 3100}}, true);
-    r.turn(1, 2, {{"c", 3000, 3100}}, true); /* repeated: said once */
+  r.turn(1, 2, {{"c", 3000, 3100}}, true); /* repeated: said once */
   r.turn(1, 0, {{"a", 100, 200}}, true);   /* older: named, not passed on */
   r.turn(1, 1, {{"b", 1000, 900}}, false);
-    auto ns = r.notices();
+  auto ns = r.notices();
   fail_unless_equals_int(turn_words(ns).size(), 1);
   auto bad = of_kind<MalformedNotice>(ns);
   fail_unless_equals_int(bad.size(), 2);
@@ -832,7 +833,8 @@ GST_START_TEST(test_second_begin_and_repeated_end_of_turn)
   r.machine->on_event(1, again, "{}");
   auto bad = of_kind<MalformedNotice>(r.notices());
   fail_unless_equals_int(bad.size(), 1);
-  fail_unless_equals_string(r.machine->session_id().c_str(), "session-1");
+  std::string id = r.machine->session_id();
+  fail_unless_equals_string(id.c_str(), "session-1");
   r.turn(1, 0, {{"a", 100, 200}}, true);
   r.turn(1, 0, {{"a", 100, 200}}, true);        /* the same again */
   r.turn(1, 0, {{"A.", 100, 200}}, true, true); /* its formatted copy */

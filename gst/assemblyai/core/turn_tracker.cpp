@@ -168,6 +168,9 @@ TextUpdate TurnTracker::on_turn(const TurnEvent &t)
   }
   if (t.end_of_turn) {
     ended_ = true;
+    if (!t.words.empty())
+      ended_at_ =
+          std::max(ended_at_.value_or(INT64_MIN), t.words.back().end_ms);
     u.words.push_back(end_of_turn_item());
     if (!opts_.await_formatted) {
       u.captions.push_back(end_of_turn_item());
@@ -189,6 +192,7 @@ TextUpdate TurnTracker::finish()
   TextUpdate u = close_turn();
   /* A new stream starts its timeline at 0 again. */
   words_until_ = captions_until_ = INT64_MIN;
+  ended_at_.reset();
   return u;
 }
 
@@ -213,6 +217,23 @@ TextUpdate TurnTracker::close_turn()
   }
   reset_turn();
   return u;
+}
+
+TurnTracker::Settled TurnTracker::settled() const
+{
+  Settled s;
+  s.words = s.captions = ended_at_;
+  if (last_ && !ended_ && !last_->words.empty()) {
+    const std::vector<Word> &w = last_->words;
+    auto next = [&](size_t done) {
+      return done < w.size() ? w[done].start_ms : w.back().end_ms;
+    };
+    s.words = next(words_done_);
+    s.captions = next(captions_done_);
+  }
+  if (held_ && !held_->words.empty())
+    s.captions = held_->words.front().start_ms;
+  return s;
 }
 
 TextUpdate TurnTracker::abandon()

@@ -85,6 +85,15 @@ class TurnTracker
    * are not shown twice. */
   TextUpdate abandon();
 
+  /* Stream ms before which an output will show nothing more (so a GAP up
+   * to there is true): the next word it has not shown of a turn in
+   * progress (or held for its formatted copy), else the end of the last
+   * ended turn; nothing before the first turn. */
+  struct Settled {
+    std::optional<int64_t> words, captions;
+  };
+  Settled settled() const;
+
  private:
   void release_held(TextUpdate *u);
   /* finish() without forgetting what was shown (a new turn begins). */
@@ -112,6 +121,7 @@ class TurnTracker
    * before it is a repeat. */
   int64_t words_until_ = INT64_MIN;
   int64_t captions_until_ = INT64_MIN;
+  std::optional<int64_t> ended_at_; /* end of the last ended turn's words */
 };
 
 }  // namespace aai
