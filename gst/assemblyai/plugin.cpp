@@ -6,7 +6,7 @@
  * plugin-assemblyai:
  *
  * Real-time speech-to-text with AssemblyAI's Universal-Streaming API (v3),
- * over a WebSocket.
+ * over a WebSocket, and CEA-608 closed captions from the words.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"

@@ -619,6 +619,34 @@ GST_START_TEST(test_pop_on_cues)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_paint_on_block)
+{
+  /* Paint-on: words show where they are written, in a block of 2 rows
+   * ending at row 15; a full block is erased and filled again. */
+  EncoderOptions o = options(Mode::PaintOn, ms(300));
+  Encoder e(o);
+  e.add_text("first", ms(0), ms(100));
+  e.end_turn();
+  e.add_text("second", ms(500), ms(100));
+  std::vector<Pair> f1 = finish(e);
+  Decoder d = decode(f1);
+  auto rows = d.rows();
+  fail_unless_equals_int(rows.size(), 2);
+  fail_unless_equals_int(rows[0].first, 14);
+  ASSERT_STR(d.text(), "first|second");
+  /* On screen without an EOC, as soon as written. */
+  fail_unless(first_frame_showing(f1, "f") <= 6);
+
+  Encoder e2(o);
+  e2.add_text("one", ms(0), ms(100));
+  e2.end_turn();
+  e2.add_text("two", ms(500), ms(100));
+  e2.end_turn();
+  e2.add_text("three", ms(1000), ms(100));
+  ASSERT_STR(decode(finish(e2)).text(), "three");
+}
+GST_END_TEST;
+
 GST_START_TEST(test_never_before_audio)
 {
   /* With room to send the opening codes ahead (latency), each word's
@@ -858,6 +886,7 @@ static Suite *cea608_suite(void)
   tcase_add_test(stream, test_roll_up_rows_and_wrap);
   tcase_add_test(stream, test_row_limits);
   tcase_add_test(stream, test_pop_on_cues);
+  tcase_add_test(stream, test_paint_on_block);
   tcase_add_test(stream, test_speaker_changes);
   tcase_add_test(stream, test_second_channel);
   TCase *timing = tcase_create("timing");
