@@ -278,6 +278,16 @@ inline std::string join_words(const std::vector<aai_emu::ScriptWord> &w)
   return s;
 }
 
+/* Whether a row starts with the speaker prefix ">> ". */
+inline bool shows_speaker_change(const std::vector<CaptionEvent> &events)
+{
+  for (const CaptionEvent &e : events)
+    for (const std::string &r : e.rows)
+      if (r.compare(0, 3, ">> ") == 0)
+        return true;
+  return false;
+}
+
 /* The decoded words are the script's, in order, and each is on screen no
  * earlier than its audio (1 ms for the decoder's rounding to ms) and at
  * most @frame_ms + @latency_ms after it. In pop-on a whole cue comes on

@@ -211,12 +211,17 @@ struct Decoder {
 
 /* ---- helpers ----------------------------------------------------------- */
 
-EncoderOptions options(Mode mode, uint64_t latency = 0)
+EncoderOptions options(Mode mode,
+                       uint64_t latency = 0,
+                       int fps_n = 30000,
+                       int fps_d = 1001)
 {
   EncoderOptions o;
   o.layout.mode = mode;
   o.latency = latency;
   o.erase_timeout = 0;
+  o.fps_n = fps_n;
+  o.fps_d = fps_d;
   return o;
 }
 
@@ -681,10 +686,7 @@ GST_START_TEST(test_frames_wait_for_the_input)
   /* 30 fps: frame N starts at N/30 s. Frames are committed only once the
    * input passed their start (plus the hold); a word for a committed
    * frame goes on the next free one and is counted late. */
-  EncoderOptions o = options(Mode::RollUp2, ms(100));
-  o.fps_n = 30;
-  o.fps_d = 1;
-  Encoder e(o);
+  Encoder e(options(Mode::RollUp2, ms(100), 30, 1));
   int64_t n0 = 0;
   e.advance(ms(100));
   fail_unless(e.take_frames(&n0).empty());
@@ -705,10 +707,8 @@ GST_END_TEST;
 
 GST_START_TEST(test_erase_after_silence)
 {
-  EncoderOptions o = options(Mode::RollUp2);
+  EncoderOptions o = options(Mode::RollUp2, 0, 25, 1);
   o.erase_timeout = ms(2000);
-  o.fps_n = 25;
-  o.fps_d = 1;
   Encoder e(o);
   e.add_text("hello", ms(400), ms(400));
   e.advance(ms(5000));
@@ -735,10 +735,7 @@ GST_START_TEST(test_pop_on_wait_and_turn_end)
 {
   /* A cue waits at most latency after its first word; the end of a turn
    * shows it at once (but not before its last word). */
-  EncoderOptions o = options(Mode::PopOn, ms(1000));
-  o.fps_n = 30;
-  o.fps_d = 1;
-  Encoder e(o);
+  Encoder e(options(Mode::PopOn, ms(1000), 30, 1));
   e.add_text("a", ms(0), ms(100));
   e.add_text("b", ms(600), ms(100));
   e.add_text("c", ms(1500), ms(100)); /* past 0 + 1000: a new cue */
@@ -776,10 +773,7 @@ GST_END_TEST;
 GST_START_TEST(test_sixty_fps_every_other_frame)
 {
   /* Above 30 fps a pair goes on every other frame: 608's own rate. */
-  EncoderOptions o = options(Mode::RollUp2);
-  o.fps_n = 60000;
-  o.fps_d = 1001;
-  Encoder e(o);
+  Encoder e(options(Mode::RollUp2, 0, 60000, 1001));
   e.add_text("abcdefghijkl", 0, ms(100));
   std::vector<Pair> f = finish(e);
   for (size_t i = 1; i < f.size(); i += 2)

@@ -194,22 +194,18 @@ void Layout::new_line(Writer &w, bool *closed_cue)
       line_empty_ = true;
       break;
     case Mode::PopOn:
-      if (line_ + 1 < opts_.lines) {
-        line_++;
-        position(w, top_row() + line_);
-      } else {
-        w.command(Command::EndOfCaption);
-        showing_ = true;
-        *closed_cue = true;
-        open(w);
-      }
-      break;
     case Mode::PaintOn:
       if (line_ + 1 < opts_.lines) {
         line_++;
         position(w, top_row() + line_);
+      } else if (opts_.mode == Mode::PopOn) {
+        /* The cue is full: show it, load the next one. */
+        w.command(Command::EndOfCaption);
+        showing_ = true;
+        *closed_cue = true;
+        open(w);
       } else {
-        /* The block is full: start it again from its first row. */
+        /* The block is full: erase it, fill it again from its first row. */
         w.command(Command::EraseDisplayedMemory);
         line_ = 0;
         position(w, top_row());
