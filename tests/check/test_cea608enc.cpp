@@ -238,7 +238,8 @@ GST_START_TEST(test_frames_from_segment_start)
   fail_unless(f.back().pts < 12700 * GST_MSECOND);
   /* The word's characters: not before 11 s. */
   auto pairs = field1_pairs(f);
-  fail_unless_equals_string(text_of(pairs).c_str(), "hi");
+  std::string text = text_of(pairs);
+  fail_unless_equals_string(text.c_str(), "hi");
   for (auto &p : pairs)
     if ((p.second.first & 0x7f) >= 0x20)
       fail_unless(f[p.first].pts >= 11 * GST_SECOND);
