@@ -750,6 +750,21 @@ GST_START_TEST(test_pop_on_wait_and_turn_end)
 }
 GST_END_TEST;
 
+GST_START_TEST(test_pop_on_deadline_while_silent)
+{
+  /* Nobody speaks after "alone": the cue shows when the input passes its
+   * deadline (first word + latency), with no word or turn end to close
+   * it. */
+  Encoder e(options(Mode::PopOn, ms(1000), 30, 1));
+  e.add_text("alone", ms(200), ms(300));
+  e.advance(ms(3000));
+  int64_t n0 = 0;
+  std::vector<Pair> f = e.take_frames(&n0);
+  int64_t shown = first_frame_showing(f, "alone");
+  fail_unless_equals_int(shown, 36); /* 1200 ms at 30 fps */
+}
+GST_END_TEST;
+
 GST_START_TEST(test_speaker_changes)
 {
   Encoder e(options(Mode::RollUp3));
@@ -889,6 +904,7 @@ static Suite *cea608_suite(void)
   tcase_add_test(timing, test_frames_wait_for_the_input);
   tcase_add_test(timing, test_erase_after_silence);
   tcase_add_test(timing, test_pop_on_wait_and_turn_end);
+  tcase_add_test(timing, test_pop_on_deadline_while_silent);
   tcase_add_test(timing, test_sixty_fps_every_other_frame);
   TCase *pack = tcase_create("packing");
   suite_add_tcase(s, pack);

@@ -225,26 +225,32 @@ void Layout::write_glyphs(Writer &w, const std::vector<Glyph> &g, bool *closed)
   }
 }
 
+/* A new line while the codes go to @out->setup; a pop-on EOC that it
+ * needed (the cue was full) is moved to @out->close: it may have to wait
+ * for the time the last word of the cue it shows was spoken. */
+void Layout::break_line(Writer &w, WordCodes *out)
+{
+  bool closed = false;
+  size_t before = out->setup.size();
+  new_line(w, &closed);
+  if (closed) {
+    auto eoc = out->setup.begin() + static_cast<long>(before);
+    out->close.push_back(*eoc);
+    out->setup.erase(eoc);
+  }
+}
+
 WordCodes Layout::add_word(const std::vector<Glyph> &word)
 {
   WordCodes out;
   Writer w(opts_.channel);
   bool is_pop_on = opts_.mode == Mode::PopOn;
-  bool was_open = is_pop_on ? cue_open_ : open_;
 
   w.to(&out.setup);
-  if (!was_open) {
+  if (!(is_pop_on ? cue_open_ : open_))
     open(w);
-  } else if (new_line_pending_ && !line_empty_) {
-    bool closed = false;
-    new_line(w, &closed);
-    if (closed) {
-      /* The EOC goes on its own: it may wait for the time the last word
-       * of the cue it shows was spoken. */
-      out.close.assign(out.setup.begin(), out.setup.begin() + 1);
-      out.setup.erase(out.setup.begin(), out.setup.begin() + 1);
-    }
-  }
+  else if (new_line_pending_ && !line_empty_)
+    break_line(w, &out);
   new_line_pending_ = false;
 
   std::vector<Glyph> text;
@@ -256,22 +262,15 @@ WordCodes Layout::add_word(const std::vector<Glyph> &word)
   bool space = !line_empty_ && !is_lone_punctuation(word);
   int need = static_cast<int>(text.size()) + (space ? 1 : 0);
   if (!line_empty_ && need > width_left()) {
-    bool closed = false;
-    size_t before = out.setup.size();
-    new_line(w, &closed);
-    if (closed) {
-      /* The EOC; the codes of the new cue follow it in setup. */
-      out.close.push_back(out.setup[before]);
-      out.setup.erase(out.setup.begin() + static_cast<long>(before));
-    }
+    break_line(w, &out);
     space = false;
   }
 
   w.to(&out.text);
-  if (space)
+  if (space) {
     w.basic(' ');
-  if (space)
     col_++;
+  }
   bool closed_in_text = false;
   write_glyphs(w, text, &closed_in_text);
   w.flush();

@@ -104,6 +104,7 @@ class Layout
   void position(Writer &w, int row);
   void open(Writer &w);
   void new_line(Writer &w, bool *closed_cue);
+  void break_line(Writer &w, WordCodes *out);
   void write_glyphs(Writer &w, const std::vector<Glyph> &g, bool *closed);
 
   LayoutOptions opts_;
