@@ -32,6 +32,9 @@ TIMEOUT = 120
 AUDIO_SOURCES = {"pulsesrc", "alsasrc", "autoaudiosrc", "pipewiresrc",
                  "jackaudiosrc", "srtsrc", "udpsrc", "rtspsrc", "souphttpsrc"}
 VIDEO_SOURCES = {"v4l2src", "autovideosrc"}
+# A recorded video (a filesrc of one of these) is replaced with everything
+# after it up to the first videoconvert (its demuxers and decoders too).
+VIDEO_FILES = (".mp4", ".mkv", ".mov", ".webm", ".ts")
 VIDEO_SINKS = {"autovideosink", "xvimagesink", "ximagesink", "glimagesink",
                "waylandsink", "kmssink"}
 AUDIO_SINKS = {"autoaudiosink", "pulsesink", "alsasink"}
@@ -76,9 +79,23 @@ def substitute_pipeline(desc, tmp):
     chains = re.split(r"\s+!\s+", desc)
     out = []
     skipping = False
+    skipping_video = False
     for part in chains:
         words = part.split()
         name = words[0] if words else ""
+        if skipping_video:
+            if name != "videoconvert":
+                continue
+            skipping_video = False
+        video = next((i for i, w in enumerate(words[:-1]) if w == "filesrc"
+                      and words[i + 1].startswith("location=")
+                      and words[i + 1].lower().endswith(VIDEO_FILES)), None)
+        if video is not None:
+            prefix = " ".join(words[:video])
+            out.append((prefix + " " if prefix else "") +
+                       "videotestsrc num-buffers=300")
+            skipping_video = True
+            continue
         # A new chain may start inside a part ("... t.caption_src", "v4l2src").
         if skipping:
             if name == "audioconvert":

@@ -26,12 +26,15 @@ packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
   libsoup-3.0-dev libjson-glib-dev glib-networking
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  gstreamer1.0-plugins-bad gstreamer1.0-x
+  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-x
   valgrind espeak-ng sox openssl nodejs npm
   # examples/: the Python example (GstValueArray needs the gi overrides).
   python3-gi python3-gst-1.0
   # The Debian package test (scripts/package-test.sh).
   dpkg-dev debhelper
+  # The caption tests read the captions back with FFmpeg's decoder; x264enc
+  # (plugins-ugly) writes them into H.264 as A/53.
+  ffmpeg
 )
 # The fuzz targets need clang and its libFuzzer runtime (libclang_rt.fuzzer
 # and <fuzzer/FuzzedDataProvider.h>, in libclang-rt-14-dev on Debian 12).

@@ -6,7 +6,7 @@
  * plugin-assemblyai:
  *
  * Real-time speech-to-text with AssemblyAI's Universal-Streaming API (v3),
- * over a WebSocket.
+ * over a WebSocket, and CEA-608 closed captions from the words.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -14,6 +14,7 @@
 
 #include <gst/gst.h>
 
+#include "gstassemblyaicea608enc.h"
 #include "gstassemblyaisink.h"
 #include "gstassemblyaitranscriber.h"
 
@@ -21,6 +22,7 @@ static gboolean plugin_init(GstPlugin *plugin)
 {
   gboolean ok = GST_ELEMENT_REGISTER(assemblyaisink, plugin);
   ok |= GST_ELEMENT_REGISTER(assemblyaitranscriber, plugin);
+  ok |= GST_ELEMENT_REGISTER(assemblyaicea608enc, plugin);
   return ok;
 }
 
