@@ -63,9 +63,29 @@
  * reports that were delivered already are dropped, and its times and turn
  * numbers continue those of the stream. A file (non-live input) waits for
  * the reconnection instead of overflowing the buffer; live input keeps
- * flowing, and a warning says how much audio could not be sent again. With
- * sync=false a file runs ahead of the service by up to its whole length:
- * make replay-buffer that long to keep every word through a drop.
+ * flowing, and a warning says how much audio could not be sent again. A
+ * file (sync=false too) is never sent more than 15 s ahead of what the
+ * service processed (the service buffers at most 5 minutes), and its
+ * replay buffer is never smaller than that lead plus a turn, so a drop at
+ * any moment loses nothing and memory does not grow with the file.
+ *
+ * A server that accepts the connection but never sends Begin, or that gets
+ * Terminate and never sends Termination (stalled, trickling), is treated
+ * like a dropped connection: retried, then an error that says so, never an
+ * EOS with nothing transcribed. A message above 64 MiB, a text message
+ * that is not UTF-8 or a broken frame is named as the server's fault
+ * (STREAM/DECODE; an oversized message is not retried).
+ *
+ * `language-code` chooses the speech model unless `speech-model` is set:
+ * English, the multilingual model's languages (Spanish, French, German,
+ * Italian, Portuguese), whisper-rt for its other languages; an unknown code
+ * is an error listing what is supported (docs/models.md). The choice is
+ * posted as an INFO message.
+ *
+ * The element answers POSITION queries with how far the transcription got.
+ * Messages are posted from a thread of the stream's own, never the shared
+ * network thread and never with a lock held: a bus sync handler may read
+ * any property, and a slow one holds up only its own stream.
  *
  * Before the session's `expires-at` (3 hours, or a token's
  * max_session_duration_seconds) the element opens the next session at the
@@ -138,12 +158,26 @@
  * `audio-duration-seconds` and `session-duration-seconds` (gint64, when
  * reported).
  *
+ * `assemblyai/progress`, about once a second while the stream makes
+ * progress:
+ * - `audio-sent`, `audio-transcribed` (guint64): nanoseconds of audio sent,
+ *   and processed as far as the service showed (its latest word or speech).
+ * - `position` (guint64): stream time of that point of the input (also the
+ *   answer to POSITION queries); `duration` (guint64): the input's duration
+ *   from upstream; GST_CLOCK_TIME_NONE when unknown.
+ * - `realtime-factor` (gdouble): audio transcribed per second of wall time.
+ * - `time-left` (guint64): estimated wall time until the input is
+ *   transcribed, or GST_CLOCK_TIME_NONE.
+ *
  * `assemblyai/reconnect`, when a new session has begun to continue the
- * stream (each also comes with a warning):
+ * stream (with a warning after an outage; a planned rollover is only
+ * logged at INFO):
  * - `reason` (string): "connection-lost" (dropped, 1006), "closed" (a
  *   retryable close code), "dead-link" (nothing could be sent),
  *   "connect-failed", "upgrade-refused", "timeout" (no Begin within
- *   connect-timeout) or "rollover" (before the session expired).
+ *   connect-timeout), "terminate-timeout" (no Termination after the end of
+ *   the audio), "protocol-violation" (the server broke the WebSocket
+ *   protocol) or "rollover" (before the session expired).
  * - `close-code` (gint): the close code that ended the last session (0 if
  *   none).
  * - `attempt` (guint): how many attempts this reconnection took (0 for a

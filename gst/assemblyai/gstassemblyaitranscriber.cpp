@@ -57,10 +57,10 @@
  * turn; words it reports that a pad already carried are not pushed again
  * (each pad keeps its own mark, by time), so `src` carries every word
  * exactly once at its exact time, and a caption cue waiting for its
- * formatted turn is released as it is when the session is lost. With
- * pace=false a file runs ahead of the service: make
- * #GstAssemblyAITranscriber:replay-buffer as long as the file to keep every
- * word through a drop.
+ * formatted turn is released as it is when the session is lost. Non-live
+ * input never runs more than 15 s ahead of what the service processed and
+ * its replay buffer holds what a new session must hear again, so a drop at
+ * any moment loses nothing.
  *
  * #GstAssemblyAITranscriber:filter-non-speech drops tags such as
  * `[Silence]` and `[Music]` from both pads (whisper-rt reports them as bare
@@ -76,11 +76,11 @@
  *
  * The LATENCY query is answered from the properties alone, also in PAUSED
  * before any connection: with a live upstream #GstAssemblyAITranscriber:latency
- * is added to its minimum and maximum; otherwise upstream's answer passes
- * through unchanged. While the pipeline runs in real time (live upstream,
- * or #GstAssemblyAITranscriber:pace), both pads get GAP events through
- * silence, up to the position whose running time is `latency` in the past,
- * so live muxers and overlays keep going. A word that arrives after its
+ * is added to its minimum and maximum; otherwise (paced or not) upstream's
+ * answer passes through unchanged. While the pipeline runs in real time (live
+ * upstream, or #GstAssemblyAITranscriber:pace), both pads get GAP events
+ * through silence, up to the position whose running time is `latency` in the
+ * past, so live muxers and overlays keep going. A word that arrives after its
  * time was declared empty is restamped to the earliest free position and
  * counted in #GstAssemblyAITranscriber:late-words (with a CORE/CLOCK
  * warning the first time); the largest delay seen is
@@ -88,13 +88,28 @@
  * (details field `new-observed-max-delay`, guint ms) when it exceeds
  * latency + lateness.
  *
- * Non-live input is paced to real time (the service expects audio no faster
- * than it is spoken); set pace=false to stream as fast as the service takes
- * it, for offline jobs. At EOS the element sends Terminate, waits for the
- * last turn (up to terminate-timeout), pushes the remaining words and cues,
- * then EOS. A new segment or audio format mid-stream ends the session the
- * same way and opens a new one with the next audio; a flushing seek drops
- * the session at once.
+ * Non-live input is paced to real time (pace=true, the default); set
+ * pace=false to stream as fast as the service takes it, for offline jobs.
+ * Either way it is never more than 15 s ahead of what the service
+ * processed. Pacing does not make the pipeline live: before the pipeline
+ * first plays, the first seconds of audio (the larger of latency and 5 s)
+ * go out so the text can preroll it; inside playbin's audio-filter or
+ * beside a synchronised audio sink it prerolls and plays as usual
+ * (docs/pacing.md has each topology). Besides the clock's GAPs, each text
+ * pad advances with the service's progress (a GAP up to the next thing it
+ * can still show), so muxers move on where no clock does. At EOS the
+ * element sends Terminate, waits for the last turn (terminate-timeout plus
+ * the time the service needs for what it had not processed; a session
+ * that stays silent is replaced like a dropped one), pushes the remaining
+ * words and cues, then EOS. A new audio format, or a segment that changes
+ * the timeline (not a mere position update), ends the session the same way
+ * and opens a new one with the next audio; a flushing seek drops the
+ * session at once.
+ *
+ * `language-code` chooses the speech model unless speech-model is set
+ * (docs/models.md), and tags the text. The element answers POSITION
+ * queries with how far the transcription got and posts
+ * `assemblyai/progress` about once a second (see #assemblyaisink).
  *
  * ## Example launch lines
  * |[
@@ -126,6 +141,7 @@
 
 #include "gstassemblyaitranscriber.h"
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 
@@ -455,6 +471,10 @@ static void abandon_turn(GstAssemblyAITranscriber *self)
 
 /* ---- pacing ---- */
 
+/* Audio a paced element sends before the pipeline first plays: enough for
+ * the first words of most speech to come back and preroll the text. */
+constexpr GstClockTime kPrerollAudio = 5 * GST_SECOND;
+
 /* Holds a non-live buffer until the clock reaches its running time, the
  * way a synchronising sink would (streaming thread). Unlike clocksync it
  * does not make the pipeline live (no NO_PREROLL): inside playbin's
@@ -463,13 +483,15 @@ static void abandon_turn(GstAssemblyAITranscriber *self)
 static GstFlowReturn pace_buffer(GstAssemblyAITranscriber *self, GstBuffer *buf)
 {
   auto *p = self->priv;
-  GstClockTime rt;
+  GstClockTime rt, preroll;
   {
     std::lock_guard<std::mutex> l(p->lock);
     if (!p->text.pace || p->upstream_live)
       return GST_FLOW_OK;
     rt = gst_segment_to_running_time(&p->segment, GST_FORMAT_TIME,
                                      GST_BUFFER_PTS(buf));
+    preroll =
+        std::max<GstClockTime>(p->text.latency_ms * GST_MSECOND, kPrerollAudio);
   }
   if (!GST_CLOCK_TIME_IS_VALID(rt))
     return GST_FLOW_OK;
@@ -478,10 +500,11 @@ static GstFlowReturn pace_buffer(GstAssemblyAITranscriber *self, GstBuffer *buf)
     if (p->pace_flushing)
       return GST_FLOW_FLUSHING;
     if (!p->playing) {
-      /* Before the first PLAYING the audio goes out (the flow control
-       * bounds how far) so that the text can preroll the pipeline; a
-       * pipeline paused later sends nothing until it plays again. */
-      if (!p->played)
+      /* Before the first PLAYING the first seconds of audio go out (the
+       * larger of latency and kPrerollAudio), so that the text (and a
+       * muxer waiting for it) can preroll the pipeline; a pipeline paused
+       * later sends nothing until it plays. */
+      if (!p->played && rt < preroll)
         return GST_FLOW_OK;
       p->pace_cond.wait(l);
       continue;

@@ -369,7 +369,8 @@ GST_START_TEST(test_replayed_words_dropped_once)
   auto words = turn_words(ns);
   fail_unless_equals_int(words.size(), 1);
   fail_unless_equals_string(words[0].c_str(), "two");
-  const auto &t = std::get<TurnEvent>(of_kind<EventNotice>(ns)[0].event);
+  auto events = of_kind<EventNotice>(ns);
+  const auto &t = std::get<TurnEvent>(events[0].event);
   fail_unless_equals_string(t.transcript.c_str(), "two");
   fail_unless_equals_int(t.words[0].start_ms, 605);
   /* A turn made only of repeats is no event at all. */
@@ -684,7 +685,9 @@ GST_START_TEST(test_drain_stalled_reconnects)
   r.turn(1, 0, {{"w", 100, 500}}, true);
   r.machine->drain();
   r.notices();
-  r.env.advance(4999);
+  /* terminate-timeout, plus time for the 1500 ms the service had not
+   * shown it processed, at 1.25x. */
+  r.env.advance(5000 + 1200 - 1);
   fail_unless_equals_int(r.env.order.size(), 1);
   r.env.advance(1);
   auto lost = of_kind<LostNotice>(r.notices());
@@ -711,7 +714,7 @@ GST_START_TEST(test_drain_stalled_gives_up)
   r.begin(1);
   r.push_ms(500);
   r.machine->drain();
-  r.env.advance(5000);
+  r.env.advance(5000 + 400);
   auto failed = of_kind<FailedNotice>(r.notices());
   fail_unless_equals_int(failed.size(), 1);
   fail_unless(failed[0].report->kind == EndReport::Kind::Stalled);
@@ -844,6 +847,29 @@ GST_START_TEST(test_second_begin_and_repeated_end_of_turn)
 }
 GST_END_TEST;
 
+/* A Termination that answers our Terminate but counts less audio than was
+ * sent is not the end of the stream: the rest is heard again. */
+GST_START_TEST(test_premature_termination)
+{
+  Rig r;
+  r.begin(1);
+  r.push_ms(6000);
+  r.machine->drain();
+  TerminationEvent te;
+  te.audio_duration_seconds = 2;
+  r.machine->on_event(1, te, "{}");
+  fail_if(r.machine->drained());
+  r.close_normal(1);
+  fail_unless_equals_int(of_kind<LostNotice>(r.notices()).size(), 1);
+  r.env.advance(250);
+  fail_unless(r.env.last().terminated());
+  r.begin(2);
+  te.audio_duration_seconds = 6;
+  r.machine->on_event(2, te, "{}");
+  fail_unless(r.machine->drained());
+}
+GST_END_TEST;
+
 static Suite *stream_machine_suite(void)
 {
   Suite *s = suite_create("stream_machine");
@@ -877,6 +903,7 @@ static Suite *stream_machine_suite(void)
   tcase_add_test(td, test_drain_stalled_reconnects);
   tcase_add_test(td, test_drain_stalled_gives_up);
   tcase_add_test(td, test_drain_during_outage);
+  tcase_add_test(td, test_premature_termination);
   TCase *tx = tcase_create("control");
   suite_add_tcase(s, tx);
   tcase_add_test(tx, test_credential_later_and_stale);

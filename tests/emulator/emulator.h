@@ -79,9 +79,8 @@ struct Config {
    *   at once (the older common-errors reading).
    * - instant(): replies as soon as the audio is in: no pacing, no delay,
    *   no extra messages (model behaviour as in realistic()).
-   * A plain Config keeps the behaviour the emulator had before the
-   * presets existed (instant, plus the old multilingual/whisper-rt
-   * output) until the element suites move to the presets. */
+   * A plain Config is realistic(): tests get the service's pacing and
+   * delays unless they ask for instant() (and say why). */
   static Config realistic();
   static Config strict();
   static Config instant();
@@ -89,7 +88,7 @@ struct Config {
   std::vector<std::string> api_keys{"test-key"};
   AuthFailureMode auth_failure = AuthFailureMode::HttpStatus;
   bool require_speech_model = true;
-  PacingPolicy pacing = PacingPolicy::Off;
+  PacingPolicy pacing = PacingPolicy::Throttle;
   double strict_tolerance_s = 1.0;           // Strict: audio ahead allowed
   double throttle_rate = 1.25;               // Throttle: processing speed
   int64_t throttle_max_backlog_ms = 300000;  // Throttle: 3007 beyond this
@@ -110,19 +109,19 @@ struct Config {
    * session (0-based) waits processing_delay_ms + processing_delay_spread_ms
    * x ((61 n + 17) mod 101) / 100 ms after the audio it needs was
    * processed (service ms, scaled by time_scale). */
-  int processing_delay_ms = 0;
-  int processing_delay_spread_ms = 0;
+  int processing_delay_ms = 200;
+  int processing_delay_spread_ms = 200;
   /* Messages clients must tolerate, at fixed points of processed audio:
    * {"type":"Warning","warning_code":3100,"warning":...} and a message of a
    * type no client knows ("EmulatorFutureEvent"). */
-  AudioPoints warnings;
-  AudioPoints unknown_messages;
+  AudioPoints warnings{2500, 20000};
+  AudioPoints unknown_messages{4000, 20000};
   /* universal-streaming-multilingual punctuates and cases every Turn (the
    * script's formatted words); false: plain words like the English model. */
-  bool multilingual_formatted = false;
+  bool multilingual_formatted = true;
   /* whisper-rt has no diarization: false leaves speaker fields out even
    * with speaker_labels=true. */
-  bool whisper_speaker_labels = true;
+  bool whisper_speaker_labels = false;
   FormatTurnsStyle format_turns_style = FormatTurnsStyle::FollowUp;
   bool begin_configuration = true;
   int64_t max_session_duration_ms = 0;

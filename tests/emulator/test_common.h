@@ -2,7 +2,11 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* Shared fixtures for the emulator suites: a started emulator and URLs
+/* Shared fixtures for the emulator suites: a started emulator and URLs.
+ * The protocol suites (auth, session, turns, faults) run the emulator in
+ * instant mode: they check rules at exact points of the audio, which the
+ * realistic mode's reply delays and extra messages would blur; the
+ * emulator-realism suite checks those.
  * with query parameters built through GLib (no hand-written encoding). */
 #pragma once
 
@@ -48,7 +52,7 @@ inline Headers key_header(const std::string &key = "test-key")
 
 struct Started {
   aai_emu::Emulator emu;
-  explicit Started(const aai_emu::Config &cfg = aai_emu::Config())
+  explicit Started(const aai_emu::Config &cfg = aai_emu::Config::instant())
   {
     std::string err;
     fail_unless(emu.start(cfg, &err), "emulator start: %s", err.c_str());

@@ -55,7 +55,7 @@ static void check_close_mode(const Headers &hdrs,
                              const std::string &url_extra,
                              const char *reason)
 {
-  Config cfg;
+  Config cfg = Config::instant();
   cfg.auth_failure = AuthFailureMode::ErrorFrameClose;
   Started s(cfg);
   WsClient c;
@@ -124,7 +124,7 @@ static void check_token_expires_at(int64_t config_ms,
                                    int token_s,
                                    int64_t expected_ms)
 {
-  Config cfg;
+  Config cfg = Config::instant();
   cfg.max_session_duration_ms = config_ms;
   Started s(cfg);
   std::string t = s.emu.mint_token(60, token_s);
@@ -421,7 +421,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_token_reuse_close_mode)
 {
-  Config cfg;
+  Config cfg = Config::instant();
   cfg.auth_failure = AuthFailureMode::ErrorFrameClose;
   Started s(cfg);
   WsClient http;

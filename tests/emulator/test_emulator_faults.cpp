@@ -266,7 +266,7 @@ GST_END_TEST;
 
 static void check_refused(int code)
 {
-  Config cfg;
+  Config cfg = Config::instant();
   cfg.rate_limit_close_code = code;
   Started s(cfg);
   FaultPlan plan;
@@ -302,7 +302,7 @@ GST_END_TEST;
 #ifndef __SANITIZE_ADDRESS__
 GST_START_TEST(test_tls)
 {
-  Config cfg;
+  Config cfg = Config::instant();
   cfg.tls_cert_file = TLS_DIR "/cert.pem";
   cfg.tls_key_file = TLS_DIR "/key.pem";
   Started s(cfg);

@@ -371,17 +371,23 @@ GST_END_TEST;
 
 /* The plain default is still the instant mode with the old model output
  * (the element suites rely on it until they move to the presets). */
-GST_START_TEST(test_plain_default_unchanged)
+/* A plain Config is the realistic mode: tests get the service's pacing
+ * and delays unless they ask for instant(). */
+GST_START_TEST(test_plain_default_is_realistic)
 {
   Config plain;
-  fail_unless(plain.pacing == aai_emu::PacingPolicy::Off);
-  fail_unless_equals_int(plain.processing_delay_ms, 0);
-  fail_unless_equals_int(plain.processing_delay_spread_ms, 0);
-  fail_unless(plain.warnings.first_ms < 0 &&
-              plain.unknown_messages.first_ms < 0);
-  fail_if(plain.multilingual_formatted);
-  fail_unless(plain.whisper_speaker_labels);
+  Config real = Config::realistic();
+  fail_unless(plain.pacing == aai_emu::PacingPolicy::Throttle);
+  fail_unless_equals_int(plain.processing_delay_ms, real.processing_delay_ms);
+  fail_unless_equals_int(plain.processing_delay_spread_ms,
+                         real.processing_delay_spread_ms);
+  fail_unless_equals_int(plain.warnings.first_ms, real.warnings.first_ms);
+  fail_unless_equals_int(plain.unknown_messages.first_ms,
+                         real.unknown_messages.first_ms);
+  fail_unless(plain.multilingual_formatted);
+  fail_if(plain.whisper_speaker_labels);
   fail_unless(plain.time_scale == 1.0);
+  fail_unless(Config::instant().pacing == aai_emu::PacingPolicy::Off);
   fail_unless(Config::strict().pacing == aai_emu::PacingPolicy::Strict);
   fail_unless(Config::realistic().pacing == aai_emu::PacingPolicy::Throttle);
 }
@@ -507,7 +513,7 @@ static Suite *emulator_realism_suite(void)
   TCase *c = tcase_create("config");
   suite_add_tcase(s, c);
   tcase_set_timeout(c, 120);
-  tcase_add_test(c, test_plain_default_unchanged);
+  tcase_add_test(c, test_plain_default_is_realistic);
   tcase_add_test(c, test_listen_backlog);
   tcase_add_test(c, test_program_flags);
   return s;

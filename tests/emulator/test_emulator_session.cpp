@@ -16,7 +16,7 @@ static const char *kOneTurn =
 
 static Config with_script(const char *json)
 {
-  Config cfg;
+  Config cfg = Config::instant();
   std::string err;
   fail_unless(aai_emu::Script::load_json(json, &cfg.script, &err), "%s",
               err.c_str());
@@ -129,7 +129,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_query_default_speech_model)
 {
-  Config cfg;
+  Config cfg = Config::instant();
   cfg.require_speech_model = false;
   Started s(cfg);
   std::string begin;
@@ -202,7 +202,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_pacing_strict)
 {
-  Config cfg;
+  Config cfg = Config::instant();
   cfg.pacing = aai_emu::PacingPolicy::Strict;
   Started s(cfg);
   WsClient c;
@@ -350,7 +350,7 @@ GST_END_TEST;
 GST_START_TEST(test_keepalive_and_inactivity)
 {
   /* Time-scaled: the 5 s timeout lasts 3 s. */
-  Config cfg;
+  Config cfg = Config::instant();
   cfg.time_scale = 0.6;
   Started s(cfg);
   WsClient c;
@@ -369,7 +369,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_max_duration)
 {
-  Config cfg;
+  Config cfg = Config::instant();
   cfg.max_session_duration_ms = 600;
   Started s(cfg);
   WsClient c;
@@ -387,7 +387,7 @@ GST_END_TEST;
  * 3008 close; the close comes at the limit. */
 GST_START_TEST(test_max_duration_expires_at)
 {
-  Config cfg;
+  Config cfg = Config::instant();
   cfg.max_session_duration_ms = 1500;
   Started s(cfg);
   WsClient c;

@@ -27,7 +27,7 @@ static aai_emu::SessionRecord run(
     const Headers &params,
     const std::function<void(Config &)> &tweak = nullptr)
 {
-  Config cfg;
+  Config cfg = Config::instant();
   if (tweak)
     tweak(cfg);
   std::string err;

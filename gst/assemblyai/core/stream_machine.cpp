@@ -21,6 +21,9 @@ constexpr int64_t kMaxSessionSeconds = 7 * 24 * 3600;
 /* Longest rollover window (before expiry) in which a turn boundary is
  * awaited. */
 constexpr int64_t kMaxRolloverWindowMs = 60000;
+/* The most audio the service buffers ahead of its processing (a 3007
+ * close beyond). */
+constexpr int64_t kMaxBacklogMs = 300000;
 
 uint64_t ns_of_samples(uint64_t samples, int rate)
 {
@@ -75,6 +78,7 @@ struct StreamMachine::Leg {
   int64_t began_at_ms = 0;
   bool completed_turn = false; /* made progress: a turn ended in it */
   bool terminate_sent = false;
+  bool premature_termination = false; /* a Termination that missed audio */
   bool rollover_due = false;
 };
 
@@ -128,21 +132,25 @@ bool StreamMachine::must_wait(uint64_t n_samples)
 {
   if (params_.live || failed_ || stopped_)
     return false;
-  if (!leg_ || !leg_->began)
-    return replay_.would_drop(n_samples, committed_);
+  bool connected = leg_ && leg_->began;
+  if (!connected && replay_.would_drop(n_samples, committed_))
+    return true;
   if (params_.flow_lead_ms == 0)
     return false;
   /* What the service showed it processed, or real time since the session
-   * began (safe: the docs ask for no more than real time). */
+   * began (safe: the docs ask for no more than real time); before a
+   * session began, what the last one finished. */
   int64_t now = env_.monotonic_ms();
-  int64_t by_clock = leg_->base_ms + (now - leg_->began_at_ms);
-  int64_t allowed = std::max(heard_ms_, by_clock) + params_.flow_lead_ms;
+  int64_t progress = std::max(heard_ms_, committed_ms());
+  if (connected)
+    progress = std::max(progress, leg_->base_ms + (now - leg_->began_at_ms));
+  int64_t allowed = progress + params_.flow_lead_ms;
   int64_t want = pushed_ms() + static_cast<int64_t>(
                                    n_samples * 1000 /
                                    static_cast<uint64_t>(params_.sample_rate));
   if (want <= allowed)
     return false;
-  if (!flow_wake_pending_) {
+  if (!flow_wake_pending_ && connected) {
     /* Real time alone allows it then; progress may come sooner. */
     flow_wake_pending_ = true;
     start_timer(TimerKind::FlowWake, leg_->id,
@@ -161,14 +169,13 @@ int64_t StreamMachine::pushed_ms() const
 }
 
 /* terminate-timeout, plus the time the service needs for what it had not
- * processed yet (at the documented 1.25x; bounded by the flow lead). */
+ * processed yet at the documented 1.25x (bounded by the flow lead, or by
+ * the 5 minutes the service buffers at most). */
 unsigned StreamMachine::drain_deadline_ms() const
 {
   int64_t behind = std::max<int64_t>(pushed_ms() - heard_ms_, 0);
-  if (params_.flow_lead_ms)
-    behind = std::min<int64_t>(behind, params_.flow_lead_ms);
-  else
-    behind = 0;
+  behind = std::min<int64_t>(
+      behind, params_.flow_lead_ms ? params_.flow_lead_ms : kMaxBacklogMs);
   return params_.terminate_timeout_ms + static_cast<unsigned>(behind * 4 / 5);
 }
 
@@ -680,12 +687,26 @@ void StreamMachine::on_event(uint64_t id,
     return;
   } else if (auto *sp = std::get_if<SpeechStartedEvent>(&ev)) {
     sp->timestamp_ms += leg->base_ms;
-  } else if (std::holds_alternative<TerminationEvent>(ev)) {
-    if (!leg->terminate_sent) {
-      /* The service ended the session on its own: not the end of the
-       * stream. The close that follows reconnects, and the next session
-       * hears the open turn again. */
-      env_.log(LogLevel::Info, "Termination we did not ask for");
+  } else if (const auto *te = std::get_if<TerminationEvent>(&ev)) {
+    /* Audio this session was sent, in whole seconds as the service counts
+     * it (Termination rounds; one second of slack). */
+    const uint64_t bytes_per_s =
+        static_cast<uint64_t>(params_.sample_rate) *
+        static_cast<uint64_t>(encoding_bytes_per_sample(params_.encoding));
+    int64_t sent_s =
+        static_cast<int64_t>(leg->link->audio_bytes_sent() / bytes_per_s);
+    bool heard_all = !te->audio_duration_seconds ||
+                     *te->audio_duration_seconds + 1 >= sent_s;
+    if (!leg->terminate_sent || !heard_all) {
+      leg->premature_termination = leg->terminate_sent;
+      /* The service ended the session on its own (also when it answers our
+       * Terminate having heard only part of what was sent): not the end
+       * of the stream. The close that follows reconnects, and the next
+       * session hears the open turn again. */
+      env_.log(LogLevel::Info,
+               "Termination we did not ask for (after " +
+                   std::to_string(te->audio_duration_seconds.value_or(-1)) +
+                   " s of the " + std::to_string(sent_s) + " s sent)");
       return;
     }
     emit_event(ev, raw);
@@ -713,8 +734,11 @@ void StreamMachine::on_end(uint64_t id, const EndReport &r)
   env_.log(LogLevel::Debug, std::string("session ") + std::to_string(id) +
                                 " ended: " + end_reason_name(r) +
                                 ", close code " + std::to_string(r.close_code));
+  /* A normal close after our Terminate ends the stream, unless the
+   * Termination before it showed the service had not heard everything. */
   bool expected = r.kind == EndReport::Kind::Cancelled ||
-                  (leg->terminate_sent && r.kind == EndReport::Kind::Normal);
+                  (leg->terminate_sent && r.kind == EndReport::Kind::Normal &&
+                   !leg->premature_termination);
   if (expected) {
     /* The leg stays (its session id is still the one to show). */
     drained_ = true;
