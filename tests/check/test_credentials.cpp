@@ -33,7 +33,8 @@ aai_emu::Config hello_config_with_audio()
 {
   aai_emu::Config cfg = hello_config();
   std::vector<uint8_t> pcm = read_wav("hello.wav");
-  cfg.reference_audio.assign(pcm.begin(), pcm.end());
+  cfg.reference_audio =
+      std::make_shared<const std::string>(pcm.begin(), pcm.end());
   return cfg;
 }
 

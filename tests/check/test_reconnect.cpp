@@ -204,7 +204,8 @@ aai_emu::Config config_for(const LongStream &ls)
   cfg.time_scale = kTimeScale;
   cfg.script = ls.script;
   /* So a session that starts with replayed audio transcribes that audio. */
-  cfg.reference_audio.assign(ls.pcm.begin(), ls.pcm.end());
+  cfg.reference_audio =
+      std::make_shared<const std::string>(ls.pcm.begin(), ls.pcm.end());
   return cfg;
 }
 

@@ -177,6 +177,9 @@ int main(int argc, char **argv)
   else
     error = "--mode must be realistic, strict or instant";
   int rc = 0;
+  /* Nothing here reads a session's audio back, and a two-hour stream is
+   * 230 MB of it: keep only the counts. */
+  cfg.record_audio = false;
   cfg.time_scale = o.time_scale;
   cfg.port = o.port;
   if (o.api_keys) {
@@ -228,8 +231,11 @@ int main(int argc, char **argv)
     error = "--random-drop-seed must be between 0 and 4294967295";
   if (error.empty() && o.script)
     aai_emu::Script::load_file(o.script, &cfg.script, &error);
-  if (error.empty() && o.reference_audio)
-    aai_emu::read_wav_data(o.reference_audio, &cfg.reference_audio, &error);
+  if (error.empty() && o.reference_audio) {
+    std::string pcm;
+    if (aai_emu::read_wav_data(o.reference_audio, &pcm, &error))
+      cfg.reference_audio = std::make_shared<const std::string>(std::move(pcm));
+  }
 
   if (!error.empty()) {
     g_printerr("assemblyai-emulator: %s\n", error.c_str());

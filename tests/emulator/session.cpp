@@ -67,7 +67,7 @@ Session::Session(Emulator::Impl *impl,
       has_plan_(p->has_plan),
       random_drop_at_ms_(p->random_drop_at_ms),
       engine_(&cfg_, &params_),
-      locator_(&cfg_.reference_audio, 2)
+      locator_(cfg_.reference_audio.get(), 2)
 {
   GSocket *s = soup_server_message_get_socket(msg);
   if (s)
@@ -457,7 +457,7 @@ void Session::throttle_pump()
 
 bool Session::locate(const guint8 *data, gsize len)
 {
-  if (located_ || cfg_.reference_audio.empty())
+  if (located_ || !has_reference())
     return true;
   locator_.set_bytes_per_sample(params_.bytes_per_sample);
   std::optional<size_t> at = locator_.feed(data, len);
@@ -484,7 +484,7 @@ void Session::start_script_at(size_t byte_offset)
  * fall among the turns depends on the audio only, never on timing. */
 void Session::process(int64_t audio_ms)
 {
-  if (!located_ && !cfg_.reference_audio.empty())
+  if (!located_ && has_reference())
     return; /* no turns before we know what this audio is */
   audio_ms = std::max(audio_ms, processed_ms_);
   for (;;) {
@@ -622,7 +622,7 @@ void Session::on_text(const std::string &text)
     /* Flush: everything received is processed (at the throttled pace:
      * throttle_pump() finishes once it has caught up), the open turn
      * ends. */
-    if (!located_ && !cfg_.reference_audio.empty())
+    if (!located_ && has_reference())
       start_script_at(locator_.best_guess());
     if (cfg_.pacing == PacingPolicy::Throttle)
       throttle_pump();

@@ -82,6 +82,10 @@ class Session
   TurnEngine engine_;
   AudioLocator locator_;
   bool located_ = false; /* cfg_.script starts where the audio does */
+  bool has_reference() const
+  {
+    return cfg_.reference_audio && !cfg_.reference_audio->empty();
+  }
 
   std::deque<Action> queue_;
   GSource *queue_source_ = nullptr;
