@@ -55,7 +55,9 @@ inline GstElement *launch(const std::string &desc)
 {
   GError *err = nullptr;
   GstElement *p = gst_parse_launch(desc.c_str(), &err);
-  fail_unless(p != nullptr, "%s: %s", desc.c_str(),
+  /* Also a recoverable error (an unknown property, say): a typo in a test
+   * must not turn into a different pipeline. */
+  fail_unless(p != nullptr && err == nullptr, "%s: %s", desc.c_str(),
               err ? err->message : "parse failed");
   g_clear_error(&err);
   return p;

@@ -199,6 +199,66 @@ GST_START_TEST(test_captions_into_matroska)
 }
 GST_END_TEST;
 
+/* What both elements made of counting.wav in one run: the transcriber's
+ * words and the sink's end-of-turn transcripts. */
+struct Transcript {
+  std::vector<Text> words;
+  std::vector<std::string> turns;
+};
+
+Transcript transcribe_counting(const aai_emu::Config &cfg)
+{
+  aai_emu::Emulator emu;
+  std::string err;
+  fail_unless(emu.start(cfg, &err), "%s", err.c_str());
+  std::string props = "api-key=test-key url=\"" + emu.ws_url() + "\"";
+  GstElement *p =
+      launch("filesrc location=\"" + data_path("counting.wav") +
+             "\" ! wavparse ! tee name=t ! queue ! "
+             "assemblyaisink name=sink sync=false " +
+             props + " t. ! queue ! assemblyaitranscriber pace=false " + props +
+             " ! appsink name=words sync=false "
+             "wait-on-eos=false");
+  Run run;
+  play_to_end(p, &run, 90, "counting");
+  assert_no_error(run);
+  Transcript out;
+  GstElement *words = gst_bin_get_by_name(GST_BIN(p), "words");
+  out.words = pull_text(words);
+  gst_object_unref(words);
+  gst_element_set_state(p, GST_STATE_NULL);
+  gst_object_unref(p);
+  for (GstMessage *m : run.messages)
+    if (is_end_of_turn(m) && g_str_equal(GST_OBJECT_NAME(m->src), "sink"))
+      out.turns.push_back(
+          gst_structure_get_string(gst_message_get_structure(m), "transcript"));
+  return out;
+}
+
+/* The service's pacing, delays and extra messages change when things
+ * arrive, never what: the instant emulator and its realistic default give
+ * both elements the same words, times and turns. */
+GST_START_TEST(test_instant_and_realistic_agree)
+{
+  aai_emu::Config instant = aai_emu::Config::instant();
+  instant.script = script_config("counting.json").script;
+  aai_emu::Config real = realistic("counting.json");
+  real.time_scale = 0.1;
+  Transcript a = transcribe_counting(instant);
+  Transcript b = transcribe_counting(real);
+  assert_exact_words(a.words, instant.script, "instant");
+  fail_unless_equals_int(a.words.size(), b.words.size());
+  for (size_t i = 0; i < a.words.size(); i++) {
+    fail_unless(a.words[i].text == b.words[i].text, "word %zu: '%s' vs '%s'", i,
+                a.words[i].text.c_str(), b.words[i].text.c_str());
+    fail_unless_equals_uint64(a.words[i].pts, b.words[i].pts);
+    fail_unless_equals_uint64(a.words[i].duration, b.words[i].duration);
+  }
+  fail_unless_equals_int(a.turns.size(), instant.script.turns.size());
+  fail_unless(a.turns == b.turns, "the sink's turns differ");
+}
+GST_END_TEST;
+
 static Suite *topologies_suite(void)
 {
   Suite *s = suite_create("topologies");
@@ -208,6 +268,8 @@ static Suite *topologies_suite(void)
   tcase_add_test(tc, test_playbin_audio_filter);
   tcase_add_test(tc, test_decodebin_tee_synced_audio_sink);
   tcase_add_test(tc, test_captions_into_matroska);
+  tcase_add_test(tc, test_instant_and_realistic_agree);
+
   return s;
 }
 
