@@ -24,35 +24,15 @@
 #include <string>
 
 #include "agent_protocol.h"
+#include "fuzz_frame_contract.h"
 
 using namespace aai;
+using fuzz_frame::clean_text;
+
+const char *const fuzz_frame::target = "fuzz-agent-event";
 
 namespace
 {
-
-const char *g_input = nullptr;
-size_t g_input_len = 0;
-
-[[noreturn]] void violation(const char *what, const std::string &detail)
-{
-  fprintf(stderr, "fuzz-agent-event: contract violated: %s\n  %s\n", what,
-          detail.c_str());
-  fprintf(stderr, "  frame (%zu bytes): %.*s\n", g_input_len,
-          static_cast<int>(g_input_len > 400 ? 400 : g_input_len), g_input);
-  abort();
-}
-
-#define CHECK(cond, detail)       \
-  do {                            \
-    if (!(cond))                  \
-      violation(#cond, (detail)); \
-  } while (0)
-
-bool clean_text(const std::string &s)
-{
-  return std::strlen(s.c_str()) == s.size() &&
-         g_utf8_validate(s.data(), static_cast<gssize>(s.size()), nullptr);
-}
 
 bool is_json(const std::string &s)
 {
@@ -171,8 +151,7 @@ struct Check {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  g_input = reinterpret_cast<const char *>(data);
-  g_input_len = size;
+  fuzz_frame::input = {reinterpret_cast<const char *>(data), size};
   const char *text = reinterpret_cast<const char *>(data);
   AgentParseResult r = parse_agent_event(text, size);
   CHECK(r.event.has_value() != !r.error.empty(), r.error);
