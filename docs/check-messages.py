@@ -6,10 +6,12 @@ always present is there.
 
     check-messages.py BUS_MESSAGES_JSON EMULATOR DATA_DIR
 
-Runs both elements against the emulator program with the options that
+Runs the elements against the emulator program with the options that
 make the optional fields appear (speaker labels, language detection,
 formatted turns, partials, u3-rt-pro's speech-started, a dropped session
-for assemblyai/reconnect, a refused key for the error details) and checks
+for assemblyai/reconnect, a refused key for the error details; for the
+voice agent a three-turn conversation with a tool call, a property change
+and a dropped connection, an unknown voice and a refused key) and checks
 every assemblyai/* structure posted, the words inside turns included.
 Needs Debian's python3-gi / python3-gst-1.0 (run with /usr/bin/python3).
 """
@@ -37,6 +39,16 @@ def start_emulator(script, *faults):
          os.path.join(data, script + ".wav"), *faults],
         stdout=subprocess.PIPE, text=True)
     return p, p.stdout.readline().strip()
+
+
+def start_agent_emulator(*faults):
+    """The Voice Agent API with the caller's three turns; its URL."""
+    p = subprocess.Popen(
+        [emulator, "--port=0", "--quiet", "--api-key", KEY, "--agent-script",
+         os.path.join(data, "agent-caller.json"), *faults],
+        stdout=subprocess.PIPE, text=True)
+    base = p.stdout.readline().strip()
+    return p, base[:base.index("/", len("ws://"))] + "/v1/ws"
 
 
 def check_structure(s, element):
@@ -69,8 +81,12 @@ def check_structure(s, element):
             problems.append(f"{name}: documented field {f} is missing")
 
 
-def run(desc, element, want_error=False):
+def run(desc, element, want_error=False, setup=None, react=None):
+    """setup(pipeline) before PLAYING; react(pipeline, structure) on
+    every element message."""
     pipeline = Gst.parse_launch(desc)
+    if setup:
+        setup(pipeline)
     bus = pipeline.get_bus()
     pipeline.set_state(Gst.State.PLAYING)
     got_error = False
@@ -83,6 +99,8 @@ def run(desc, element, want_error=False):
             break
         if m.type == Gst.MessageType.ELEMENT:
             check_structure(m.get_structure(), element)
+            if react:
+                react(pipeline, m.get_structure())
             continue
         if m.type == Gst.MessageType.ERROR:
             got_error = True
@@ -120,6 +138,47 @@ try:
         emulators.append(faulty)
         run(f"filesrc location={hello} ! wavparse ! {element} {props} "
             f"api-key={KEY} url={faulty_url}", element)
+    # The voice agent: a tool is called in the second turn (answered from
+    # the bus), the system prompt changes once the session is ready
+    # (session.updated), the connection drops once (resumed).
+    TOOLS = ('[{"type": "function", "name": "get_weather", "description": '
+             '"The weather now", "parameters": {"type": "object", '
+             '"properties": {}}}]')
+
+    held = {}
+
+    def agent_setup(pipeline):
+        agent = pipeline.get_by_name("agent")
+        agent.set_property("tools", TOOLS)
+        # The caller's audio waits until the change is made, so the
+        # conversation cannot end before it.
+        held["pad"] = agent.get_static_pad("sink")
+        held["probe"] = held["pad"].add_probe(
+            Gst.PadProbeType.BLOCK | Gst.PadProbeType.BUFFER,
+            lambda pad, info: Gst.PadProbeReturn.OK)
+
+    def agent_react(pipeline, s):
+        agent = pipeline.get_by_name("agent")
+        name = s.get_name()
+        if name == "assemblyai/agent-session-ready" and "probe" in held:
+            agent.set_property("system-prompt", "Answer in one sentence.")
+            held["pad"].remove_probe(held.pop("probe"))
+        elif name == "assemblyai/agent-tool-call":
+            agent.emit("tool-result", s.get_value("call-id"),
+                       '{"forecast": "sunny"}')
+
+    caller = os.path.join(data, "agent-caller.wav")
+    agent, agent_url = start_agent_emulator("--agent-drop-at-audio-ms", "5000")
+    emulators.append(agent)
+    src = (f"filesrc location={caller} ! wavparse ! audioconvert ! "
+           f"audioresample ! assemblyaivoiceagent "
+           f"name=agent pace=false url={agent_url} ")
+    run(src + f"api-key={KEY} ! fakesink", "assemblyaivoiceagent",
+        setup=agent_setup, react=agent_react)
+    run(src + f"api-key={KEY} voice=nobody ! fakesink",
+        "assemblyaivoiceagent", want_error=True)
+    run(src + "api-key=wrong ! fakesink", "assemblyaivoiceagent",
+        want_error=True)
 finally:
     for p in emulators:
         p.terminate()
@@ -129,7 +188,17 @@ for name in DOC:
     print(f"{name}: {seen.get(name, 0)} seen")
 for name in ("assemblyai/begin", "assemblyai/turn", "assemblyai/word",
              "assemblyai/speech-started", "assemblyai/termination",
-             "assemblyai/reconnect", "assemblyai/error-details"):
+             "assemblyai/reconnect", "assemblyai/error-details",
+             "assemblyai/agent-session-ready",
+             "assemblyai/agent-session-updated",
+             "assemblyai/agent-session-error",
+             "assemblyai/agent-session-ended",
+             "assemblyai/agent-speech-started",
+             "assemblyai/agent-speech-stopped",
+             "assemblyai/agent-user-transcript-delta",
+             "assemblyai/agent-user-transcript",
+             "assemblyai/agent-reply-started", "assemblyai/agent-transcript",
+             "assemblyai/agent-reply-done", "assemblyai/agent-tool-call"):
     if not seen.get(name):
         problems.append(f"{name} was never posted: the check did not run")
 for p in problems:

@@ -23,6 +23,8 @@ import tempfile
 emulator, transcribe, root = sys.argv[1:4]
 DATA = os.path.join(root, "tests", "data")
 SAMPLE = os.path.join(DATA, "hello.wav")
+# The voice agent's lines read the caller's three turns instead.
+AGENT_SAMPLE = os.path.join(DATA, "agent-caller.wav")
 KEY = "docs-key"
 TIMEOUT = 120
 
@@ -38,10 +40,19 @@ VIDEO_FILES = (".mp4", ".mkv", ".mov", ".webm", ".ts")
 VIDEO_SINKS = {"autovideosink", "xvimagesink", "ximagesink", "glimagesink",
                "waylandsink", "kmssink"}
 AUDIO_SINKS = {"autoaudiosink", "pulsesink", "alsasink"}
+NETWORK_SINKS = {"udpsink"}
+# An RTP source (udpsrc ... ! <depayloader>) is replaced up to and with
+# its depayloader by the test audio in the depayloader's format.
+DEPAYLOADERS = {
+    "rtppcmudepay": "audioconvert ! audioresample ! "
+                    "audio/x-raw,rate=8000,channels=1 ! mulawenc",
+    "rtppcmadepay": "audioconvert ! audioresample ! "
+                    "audio/x-raw,rate=8000,channels=1 ! alawenc",
+}
 # Properties that point the elements at the real service or carry secrets;
 # the emulator's URL and key replace them.
 SERVICE_PROPS = ("url=", "api-key=", "token-url=", "auth-scheme=", "token=")
-ELEMENTS = ("assemblyaisink", "assemblyaitranscriber")
+ELEMENTS = ("assemblyaisink", "assemblyaitranscriber", "assemblyaivoiceagent")
 
 
 def launch_lines():
@@ -77,6 +88,8 @@ def launch_lines():
 def substitute_pipeline(desc, tmp):
     """The rules for a gst-launch pipeline description."""
     chains = re.split(r"\s+!\s+", desc)
+    agent = "assemblyaivoiceagent" in desc.split()
+    sample = AGENT_SAMPLE if agent else SAMPLE
     out = []
     skipping = False
     skipping_video = False
@@ -98,6 +111,10 @@ def substitute_pipeline(desc, tmp):
             continue
         # A new chain may start inside a part ("... t.caption_src", "v4l2src").
         if skipping:
+            if name in DEPAYLOADERS:
+                out.append(DEPAYLOADERS[name])
+                skipping = False
+                continue
             if name == "audioconvert":
                 skipping = False
             else:
@@ -109,17 +126,19 @@ def substitute_pipeline(desc, tmp):
             idx = next(i for i, w in enumerate(words) if w in AUDIO_SOURCES)
             prefix = " ".join(words[:idx])
             out.append((prefix + " " if prefix else "") +
-                       f"filesrc location={SAMPLE} ! wavparse")
+                       f"filesrc location={sample} ! wavparse")
             skipping = True
             continue
         new = []
         for w in words:
             if w in VIDEO_SOURCES:
                 w = "videotestsrc is-live=true num-buffers=300"
-            elif w in VIDEO_SINKS or w in AUDIO_SINKS:
+            elif w in VIDEO_SINKS or w in AUDIO_SINKS or w in NETWORK_SINKS:
                 w = "fakesink"
+            elif name in NETWORK_SINKS and w.startswith(("host=", "port=")):
+                continue
             elif w.startswith("location=") and name == "filesrc":
-                w = f"location={SAMPLE}"
+                w = f"location={sample}"
             elif w.startswith("location=") and name == "filesink":
                 w = f"location={os.path.join(tmp, os.path.basename(w[9:]))}"
             elif w.startswith(SERVICE_PROPS) and any(
@@ -129,7 +148,8 @@ def substitute_pipeline(desc, tmp):
         for e in ELEMENTS:
             if e in new:
                 i = new.index(e)
-                new[i + 1:i + 1] = [f"url={URL}", f"api-key={KEY}"]
+                url = AGENT_URL if e == "assemblyaivoiceagent" else URL
+                new[i + 1:i + 1] = [f"url={url}", f"api-key={KEY}"]
         out.append(" ".join(new))
     return " ! ".join(out).replace(" ! ! ", " ! ")
 
@@ -160,9 +180,12 @@ def substitute_transcribe(args, tmp):
 
 
 emu = subprocess.Popen([emulator, "--port=0", "--quiet", "--api-key", KEY,
-                        "--script", os.path.join(DATA, "hello.json")],
+                        "--script", os.path.join(DATA, "hello.json"),
+                        "--agent-script",
+                        os.path.join(DATA, "agent-caller.json")],
                        stdout=subprocess.PIPE, text=True)
 URL = emu.stdout.readline().strip()
+AGENT_URL = URL[:URL.index("/", len("ws://"))] + "/v1/ws"
 env = dict(os.environ, ASSEMBLYAI_API_KEY=KEY, ASSEMBLYAI_EMULATOR=emulator)
 failed = ran = 0
 try:
@@ -171,7 +194,9 @@ try:
             argv = shlex.split(line)
             if argv[0] == "gst-launch-1.0":
                 opts = [a for a in argv[1:] if a.startswith("-")]
-                desc = " ".join(a for a in argv[1:] if not a.startswith("-"))
+                # Words keep their quoting (a property value with spaces).
+                desc = " ".join(a if a == "!" else shlex.quote(a)
+                                for a in argv[1:] if not a.startswith("-"))
                 cmd = ["gst-launch-1.0", *opts] + shlex.split(
                     substitute_pipeline(desc, tmp))
             else:

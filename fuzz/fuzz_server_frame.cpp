@@ -25,36 +25,16 @@
 #include <cstring>
 #include <string>
 
+#include "fuzz_frame_contract.h"
 #include "protocol.h"
 
 using namespace aai;
+using fuzz_frame::clean_text;
+
+const char *const fuzz_frame::target = "fuzz-server-frame";
 
 namespace
 {
-
-const char *g_input = nullptr;
-size_t g_input_len = 0;
-
-[[noreturn]] void violation(const char *what, const std::string &detail)
-{
-  fprintf(stderr, "fuzz-server-frame: contract violated: %s\n  %s\n", what,
-          detail.c_str());
-  fprintf(stderr, "  frame (%zu bytes): %.*s\n", g_input_len,
-          static_cast<int>(g_input_len > 400 ? 400 : g_input_len), g_input);
-  abort();
-}
-
-#define CHECK(cond, detail)       \
-  do {                            \
-    if (!(cond))                  \
-      violation(#cond, (detail)); \
-  } while (0)
-
-bool clean_text(const std::string &s)
-{
-  return std::strlen(s.c_str()) == s.size() &&
-         g_utf8_validate(s.data(), static_cast<gssize>(s.size()), nullptr);
-}
 
 /* ---- strict RFC 8259 validator (independent of json-glib) ------------- */
 
@@ -456,8 +436,7 @@ std::string canonical(const ServerEvent &ev)
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   const char *frame = reinterpret_cast<const char *>(data);
-  g_input = frame;
-  g_input_len = size;
+  fuzz_frame::input = {frame, size};
 
   ParseResult r = parse_server_frame(frame, size);
 

@@ -59,6 +59,7 @@ dpkg -i /tmp/debs/*.deb >/tmp/dpkg.log 2>&1 || { cat /tmp/dpkg.log; exit 1; }
 check test -f "$plugin/libgstassemblyai.so"
 "${clean[@]}" gst-inspect-1.0 assemblyaitranscriber >/tmp/inspect.txt
 check "${clean[@]}" gst-inspect-1.0 --exists --atleast-version=0.1 assemblyaicea608enc
+check "${clean[@]}" gst-inspect-1.0 --exists --atleast-version=0.1 assemblyaivoiceagent
 # The file GStreamer loaded (merged /usr: /lib/... is /usr/lib/...).
 loaded=$(sed -n 's/^ *Filename *//p' /tmp/inspect.txt)
 [ "$(readlink -f "$loaded")" = "$(readlink -f "$plugin/libgstassemblyai.so")" ] ||

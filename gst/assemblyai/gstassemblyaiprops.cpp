@@ -69,6 +69,112 @@ std::string SharedProps::effective_api_key() const
   return env ? env : "";
 }
 
+GParamSpec *connect_timeout_param_spec(const char *blurb)
+{
+  return g_param_spec_uint("connect-timeout", "Connect timeout", blurb, 0,
+                           G_MAXUINT, ASSEMBLYAI_DEFAULT_CONNECT_TIMEOUT, kRW);
+}
+
+GParamSpec *keyterms_param_spec(const char *blurb)
+{
+  return gst_param_spec_array(
+      "keyterms", "Key terms", blurb,
+      g_param_spec_string(
+          "keyterm", "Key term", "A key term", nullptr,
+          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS)),
+      kRWLive);
+}
+
+GParamSpec *max_session_duration_param_spec()
+{
+  return g_param_spec_uint(
+      "max-session-duration", "Max session duration",
+      "Seconds, 60..10800, asked for in tokens minted at token-url "
+      "(max_session_duration_seconds; 0 = the service's 3 hours)",
+      0, 10800, 0, kRW);
+}
+
+GParamSpec *proxy_param_spec()
+{
+  return g_param_spec_string(
+      "proxy", "Proxy",
+      "Proxy URI (http://host:port, socks5://host:port, direct:// for "
+      "none); empty = the environment's proxy settings",
+      nullptr, kRW);
+}
+
+GParamSpec *tls_ca_file_param_spec()
+{
+  return g_param_spec_string(
+      "tls-ca-file", "TLS CA file",
+      "PEM file of CA certificates to trust for the service, in addition "
+      "to the system's",
+      nullptr, kRW);
+}
+
+GParamSpec *tls_strict_param_spec()
+{
+  return g_param_spec_boolean(
+      "tls-strict", "Strict TLS",
+      "Refuse servers whose certificate does not verify (FALSE accepts "
+      "any certificate: for testing only)",
+      TRUE, kRW);
+}
+
+GParamSpec *reconnect_attempts_param_spec(const char *blurb)
+{
+  return g_param_spec_int("reconnect-attempts", "Reconnect attempts", blurb, -1,
+                          G_MAXINT, ASSEMBLYAI_DEFAULT_RECONNECT_ATTEMPTS, kRW);
+}
+
+GParamSpec *reconnect_max_backoff_param_spec()
+{
+  return g_param_spec_uint(
+      "reconnect-max-backoff", "Maximum reconnect backoff",
+      "Longest wait in ms between reconnection attempts (the wait doubles "
+      "from 0.5 s, with jitter)",
+      1, G_MAXUINT, ASSEMBLYAI_DEFAULT_RECONNECT_MAX_BACKOFF, kRW);
+}
+
+std::optional<std::vector<std::string>> keyterms_from_value(const GValue *v)
+{
+  guint n = gst_value_array_get_size(v);
+  if (n == 0)
+    return std::nullopt;
+  std::vector<std::string> terms;
+  for (guint i = 0; i < n; i++) {
+    const GValue *e = gst_value_array_get_value(v, i);
+    if (G_VALUE_HOLDS_STRING(e) && g_value_get_string(e))
+      terms.emplace_back(g_value_get_string(e));
+  }
+  return terms;
+}
+
+void keyterms_to_value(const std::optional<std::vector<std::string>> &terms,
+                       GValue *v)
+{
+  if (!terms)
+    return;
+  for (const auto &t : *terms) {
+    GValue e = G_VALUE_INIT;
+    g_value_init(&e, G_TYPE_STRING);
+    g_value_set_string(&e, t.c_str());
+    gst_value_array_append_and_take_value(v, &e);
+  }
+}
+
+void set_redacted_url(GValue *v, const std::string &url)
+{
+  /* As any URL shown: a token or password in it stays hidden. */
+  g_value_set_string(v, url.empty() ? nullptr : redact_url(url).c_str());
+}
+
+void set_redacted_proxy(GValue *v, const std::string &proxy)
+{
+  /* A proxy password is a secret too: never readable back. */
+  g_value_set_string(v, proxy.empty() ? nullptr : redact_proxy(proxy).c_str());
+}
+
 void install_shared_properties(GObjectClass *k)
 {
   gst_type_mark_as_plugin_api(GST_TYPE_ASSEMBLYAI_AUTH_SCHEME,
@@ -97,11 +203,9 @@ void install_shared_properties(GObjectClass *k)
           nullptr, kSecret));
   g_object_class_install_property(
       k, PROP_CONNECT_TIMEOUT,
-      g_param_spec_uint(
-          "connect-timeout", "Connect timeout",
+      connect_timeout_param_spec(
           "Milliseconds allowed for connecting until the session's Begin "
-          "(0 = no limit)",
-          0, G_MAXUINT, ASSEMBLYAI_DEFAULT_CONNECT_TIMEOUT, kRW));
+          "(0 = no limit)"));
   g_object_class_install_property(
       k, PROP_SPEECH_MODEL,
       g_param_spec_string(
@@ -144,14 +248,10 @@ void install_shared_properties(GObjectClass *k)
           FALSE, kRW));
   g_object_class_install_property(
       k, PROP_KEYTERMS,
-      gst_param_spec_array(
-          "keyterms", "Key terms",
+      keyterms_param_spec(
           "keyterms_prompt: up to 100 words or phrases (50 characters each) "
-          "to boost, e.g. keyterms=\"<\\\"AssemblyAI\\\",\\\"GStreamer\\\">\"",
-          g_param_spec_string("keyterm", "Key term", "A key term", nullptr,
-                              static_cast<GParamFlags>(G_PARAM_READWRITE |
-                                                       G_PARAM_STATIC_STRINGS)),
-          kRWLive));
+          "to boost, e.g. "
+          "keyterms=\"<\\\"AssemblyAI\\\",\\\"GStreamer\\\">\""));
   g_object_class_install_property(
       k, PROP_PROMPT,
       g_param_spec_string(
@@ -260,34 +360,12 @@ void install_shared_properties(GObjectClass *k)
           "Bearer (KeyPool), or the keypool-token.<key> WebSocket subprotocol",
           GST_TYPE_ASSEMBLYAI_AUTH_SCHEME,
           static_cast<gint>(AuthMode::RawHeader), kRW));
-  g_object_class_install_property(
-      k, PROP_MAX_SESSION_DURATION,
-      g_param_spec_uint(
-          "max-session-duration", "Max session duration",
-          "Seconds, 60..10800, asked for in tokens minted at token-url "
-          "(max_session_duration_seconds; 0 = the service's 3 hours)",
-          0, 10800, 0, kRW));
-  g_object_class_install_property(
-      k, PROP_PROXY,
-      g_param_spec_string(
-          "proxy", "Proxy",
-          "Proxy URI (http://host:port, socks5://host:port, direct:// for "
-          "none); empty = the environment's proxy settings",
-          nullptr, kRW));
-  g_object_class_install_property(
-      k, PROP_TLS_CA_FILE,
-      g_param_spec_string(
-          "tls-ca-file", "TLS CA file",
-          "PEM file of CA certificates to trust for the service, in addition "
-          "to the system's",
-          nullptr, kRW));
-  g_object_class_install_property(
-      k, PROP_TLS_STRICT,
-      g_param_spec_boolean(
-          "tls-strict", "Strict TLS",
-          "Refuse servers whose certificate does not verify (FALSE accepts "
-          "any certificate: for testing only)",
-          TRUE, kRW));
+  g_object_class_install_property(k, PROP_MAX_SESSION_DURATION,
+                                  max_session_duration_param_spec());
+  g_object_class_install_property(k, PROP_PROXY, proxy_param_spec());
+  g_object_class_install_property(k, PROP_TLS_CA_FILE,
+                                  tls_ca_file_param_spec());
+  g_object_class_install_property(k, PROP_TLS_STRICT, tls_strict_param_spec());
   g_object_class_install_property(
       k, PROP_SEND_TIMEOUT,
       g_param_spec_uint(
@@ -297,18 +375,11 @@ void install_shared_properties(GObjectClass *k)
           0, G_MAXUINT, ASSEMBLYAI_DEFAULT_SEND_TIMEOUT, kRW));
   g_object_class_install_property(
       k, PROP_RECONNECT_ATTEMPTS,
-      g_param_spec_int(
-          "reconnect-attempts", "Reconnect attempts",
+      reconnect_attempts_param_spec(
           "Attempts to reconnect after a dropped connection or a retryable "
-          "close before failing (-1 = forever, 0 = never)",
-          -1, G_MAXINT, ASSEMBLYAI_DEFAULT_RECONNECT_ATTEMPTS, kRW));
-  g_object_class_install_property(
-      k, PROP_RECONNECT_MAX_BACKOFF,
-      g_param_spec_uint(
-          "reconnect-max-backoff", "Maximum reconnect backoff",
-          "Longest wait in ms between reconnection attempts (the wait doubles "
-          "from 0.5 s, with jitter)",
-          1, G_MAXUINT, ASSEMBLYAI_DEFAULT_RECONNECT_MAX_BACKOFF, kRW));
+          "close before failing (-1 = forever, 0 = never)"));
+  g_object_class_install_property(k, PROP_RECONNECT_MAX_BACKOFF,
+                                  reconnect_max_backoff_param_spec());
   g_object_class_install_property(
       k, PROP_REPLAY_BUFFER,
       g_param_spec_uint(
@@ -373,21 +444,9 @@ bool set_shared_property(SharedProps &p, guint id, const GValue *v)
     case PROP_LANGUAGE_DETECTION:
       s.language_detection = g_value_get_boolean(v) != FALSE;
       return true;
-    case PROP_KEYTERMS: {
-      guint n = gst_value_array_get_size(v);
-      if (n == 0) {
-        s.keyterms_prompt.reset();
-        return true;
-      }
-      std::vector<std::string> terms;
-      for (guint i = 0; i < n; i++) {
-        const GValue *e = gst_value_array_get_value(v, i);
-        if (G_VALUE_HOLDS_STRING(e) && g_value_get_string(e))
-          terms.emplace_back(g_value_get_string(e));
-      }
-      s.keyterms_prompt = std::move(terms);
+    case PROP_KEYTERMS:
+      s.keyterms_prompt = keyterms_from_value(v);
       return true;
-    }
     case PROP_PROMPT:
       s.prompt = opt_string(v);
       return true;
@@ -509,8 +568,7 @@ bool get_shared_property(const SharedProps &p, guint id, GValue *v)
   const Settings &s = p.settings;
   switch (id) {
     case PROP_URL:
-      /* As any URL shown: a token or password in it stays hidden. */
-      g_value_set_string(v, redact_url(p.url).c_str());
+      set_redacted_url(v, p.url);
       return true;
     case PROP_CONNECT_TIMEOUT:
       g_value_set_uint(v, p.connect_timeout_ms);
@@ -528,14 +586,7 @@ bool get_shared_property(const SharedProps &p, guint id, GValue *v)
       g_value_set_boolean(v, s.language_detection.value_or(false));
       return true;
     case PROP_KEYTERMS:
-      if (s.keyterms_prompt) {
-        for (const auto &t : *s.keyterms_prompt) {
-          GValue e = G_VALUE_INIT;
-          g_value_init(&e, G_TYPE_STRING);
-          g_value_set_string(&e, t.c_str());
-          gst_value_array_append_and_take_value(v, &e);
-        }
-      }
+      keyterms_to_value(s.keyterms_prompt, v);
       return true;
     case PROP_PROMPT:
       g_value_set_string(v, s.prompt ? s.prompt->c_str() : nullptr);
@@ -589,8 +640,7 @@ bool get_shared_property(const SharedProps &p, guint id, GValue *v)
       g_value_set_boolean(v, p.post_partials);
       return true;
     case PROP_TOKEN_URL:
-      g_value_set_string(
-          v, p.token_url.empty() ? nullptr : redact_url(p.token_url).c_str());
+      set_redacted_url(v, p.token_url);
       return true;
     case PROP_AUTH_SCHEME:
       g_value_set_enum(v, static_cast<gint>(p.auth_scheme));
@@ -599,9 +649,7 @@ bool get_shared_property(const SharedProps &p, guint id, GValue *v)
       g_value_set_uint(v, p.max_session_duration_s);
       return true;
     case PROP_PROXY:
-      /* A proxy password is a secret too: never readable back. */
-      g_value_set_string(
-          v, p.proxy.empty() ? nullptr : redact_proxy(p.proxy).c_str());
+      set_redacted_proxy(v, p.proxy);
       return true;
     case PROP_TLS_CA_FILE:
       g_value_set_string(

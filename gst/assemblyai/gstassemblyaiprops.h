@@ -7,7 +7,9 @@
  * map onto aai::Settings. */
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <gst/gst.h>
 
@@ -130,6 +132,26 @@ struct SharedProps {
 
 /* Registers GstAssemblyAIAuthScheme (use GST_TYPE_ASSEMBLYAI_AUTH_SCHEME). */
 GType auth_scheme_type_once();
+
+/* Param specs every element installs (the same name, range and meaning;
+ * the voice agent too, under its own property IDs). */
+GParamSpec *connect_timeout_param_spec(const char *blurb);
+GParamSpec *keyterms_param_spec(const char *blurb);
+GParamSpec *max_session_duration_param_spec();
+GParamSpec *proxy_param_spec();
+GParamSpec *tls_ca_file_param_spec();
+GParamSpec *tls_strict_param_spec();
+GParamSpec *reconnect_attempts_param_spec(const char *blurb);
+GParamSpec *reconnect_max_backoff_param_spec();
+
+/* A keyterms GstValueArray to terms (empty = unset) and back. */
+std::optional<std::vector<std::string>> keyterms_from_value(const GValue *v);
+void keyterms_to_value(const std::optional<std::vector<std::string>> &terms,
+                       GValue *v);
+/* A URL or proxy as properties show them: secrets redacted, NULL if
+ * empty. */
+void set_redacted_url(GValue *v, const std::string &url);
+void set_redacted_proxy(GValue *v, const std::string &proxy);
 
 /* Installs the shared properties (IDs PROP_URL..PROP_RECONNECTS). */
 void install_shared_properties(GObjectClass *klass);

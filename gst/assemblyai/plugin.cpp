@@ -6,7 +6,8 @@
  * plugin-assemblyai:
  *
  * Real-time speech-to-text with AssemblyAI's Universal-Streaming API (v3),
- * over a WebSocket, and CEA-608 closed captions from the words.
+ * over a WebSocket, CEA-608 closed captions from the words, and spoken
+ * conversations with its Voice Agent API.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -17,12 +18,14 @@
 #include "gstassemblyaicea608enc.h"
 #include "gstassemblyaisink.h"
 #include "gstassemblyaitranscriber.h"
+#include "gstassemblyaivoiceagent.h"
 
 static gboolean plugin_init(GstPlugin *plugin)
 {
   gboolean ok = GST_ELEMENT_REGISTER(assemblyaisink, plugin);
   ok |= GST_ELEMENT_REGISTER(assemblyaitranscriber, plugin);
   ok |= GST_ELEMENT_REGISTER(assemblyaicea608enc, plugin);
+  ok |= GST_ELEMENT_REGISTER(assemblyaivoiceagent, plugin);
   return ok;
 }
 

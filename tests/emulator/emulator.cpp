@@ -13,7 +13,10 @@
 namespace aai_emu
 {
 
-Emulator::Emulator() : impl_(new Impl) {}
+Emulator::Emulator() : impl_(new Impl)
+{
+  impl_->agent.reset(new AgentService(impl_.get()));
+}
 
 Emulator::~Emulator()
 {
@@ -280,6 +283,7 @@ bool Emulator::Impl::setup_server(std::string *error)
              gpointer d) { ((Impl *)d)->on_ws(m, c); },
           this, nullptr);
   }
+  agent->add_routes(server);
   GSocket *sock = listen_socket(&err);
   gboolean ok =
       sock &&
@@ -505,6 +509,12 @@ void Emulator::Impl::start_session(PendingSession *p,
 void Emulator::Impl::teardown_sessions()
 {
   sessions.clear();
+  agent->teardown();
+}
+
+AgentService &Emulator::agent()
+{
+  return *impl_->agent;
 }
 
 }  // namespace aai_emu

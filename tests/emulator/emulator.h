@@ -212,6 +212,8 @@ struct TokenRequest {
   std::string token;                           // minted token; empty if none
 };
 
+class AgentService;
+
 class Emulator
 {
  public:
@@ -245,6 +247,8 @@ class Emulator
   /* Called on the emulator thread for every record change (standalone
    * program logging); set before start(). */
   void set_event_logger(std::function<void(const std::string &)> fn);
+  /* The Voice Agent API on the same server (agent_service.h). */
+  AgentService &agent();
 
   struct Impl;
 

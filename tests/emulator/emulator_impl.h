@@ -5,6 +5,7 @@
 /* Internals shared by emulator.cpp (server, auth) and session.cpp. */
 #pragma once
 
+#include "agent_service.h"
 #include "emulator.h"
 #include "json_text.h"
 #include "session_params.h"
@@ -62,6 +63,7 @@ struct Emulator::Impl {
   bool tls = false;
   std::list<std::unique_ptr<Session>> sessions;
   std::function<void(const std::string &)> logger;
+  std::unique_ptr<AgentService> agent;
 
   static gpointer thread_main(gpointer data);
   bool setup_server(std::string *error);

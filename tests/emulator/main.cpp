@@ -6,6 +6,7 @@
  * JS-SDK interop test, benchmarks, the demo). Prints the ws[s]:// URL on
  * stdout, then serves until SIGINT/SIGTERM or --exit-after-sessions. It
  * behaves like the service by default (--mode=realistic, README.md). */
+#include "agent_service.h"
 #include "emulator.h"
 #include "wav_file.h"
 
@@ -19,6 +20,8 @@ namespace
 struct Options {
   gint port = 0;
   gchar *script = nullptr;
+  gchar *agent_script = nullptr;
+  gint64 agent_drop_at_audio_ms = -1;
   gchar **api_keys = nullptr;
   gchar *tls_cert = nullptr, *tls_key = nullptr;
   gchar *reference_audio = nullptr;
@@ -72,6 +75,14 @@ int main(int argc, char **argv)
       {"port", 0, 0, G_OPTION_ARG_INT, &o.port, "Port (default 0: any)", "N"},
       {"script", 0, 0, G_OPTION_ARG_FILENAME, &o.script, "Transcript script",
        "FILE"},
+      {"agent-script", 0, 0, G_OPTION_ARG_FILENAME, &o.agent_script,
+       "The caller's turns for the Voice Agent API (/v1/ws, /v1/voice)",
+       "FILE"},
+      {"agent-drop-at-audio-ms", 0, 0, G_OPTION_ARG_INT64,
+       &o.agent_drop_at_audio_ms,
+       "Voice Agent: drop the connection (no close frame) once, when the "
+       "caller's audio reaches MS (the session can be resumed)",
+       "MS"},
       {"reference-audio", 0, 0, G_OPTION_ARG_FILENAME, &o.reference_audio,
        "The script's audio (WAV, as the client sends it): sessions that "
        "start mid-script (a client replaying audio after a reconnection) "
@@ -236,6 +247,10 @@ int main(int argc, char **argv)
     if (aai_emu::read_wav_data(o.reference_audio, &pcm, &error))
       cfg.reference_audio = std::make_shared<const std::string>(std::move(pcm));
   }
+  aai_emu::AgentEmuConfig agent_cfg;
+  agent_cfg.api_keys = cfg.api_keys;
+  if (error.empty() && o.agent_script)
+    aai_emu::Script::load_file(o.agent_script, &agent_cfg.script, &error);
 
   if (!error.empty()) {
     g_printerr("assemblyai-emulator: %s\n", error.c_str());
@@ -264,6 +279,10 @@ int main(int argc, char **argv)
     plan.token_fail_count = o.token_fail_count;
     plan.keypool_fail_status = o.keypool_fail_status;
     emu.set_fault_plan(plan);
+    emu.agent().configure(agent_cfg);
+    aai_emu::AgentFaults agent_faults;
+    agent_faults.drop_at_audio_ms = o.agent_drop_at_audio_ms;
+    emu.agent().set_faults(agent_faults);
     if (!emu.start(cfg, &error)) {
       g_printerr("assemblyai-emulator: %s\n", error.c_str());
       rc = 1;
@@ -315,6 +334,7 @@ int main(int argc, char **argv)
     g_main_loop_unref(loop);
   }
   g_free(o.script);
+  g_free(o.agent_script);
   g_strfreev(o.api_keys);
   g_strfreev(o.team_tokens);
   g_free(o.tls_cert);

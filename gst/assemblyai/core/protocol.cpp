@@ -28,6 +28,7 @@
 #include <climits>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <utility>
 
 namespace aai
@@ -573,43 +574,54 @@ std::string type_message(const char *type)
 
 }  // namespace
 
-ParseResult parse_server_frame(const char *data, size_t len)
+std::string read_json_object(const char *data,
+                             size_t len,
+                             const std::function<void(JsonObject *)> &read)
 {
   if (data == nullptr || len == 0)
-    return error_result("frame is empty");
+    return "frame is empty";
   /* g_utf8_validate() also stops at a NUL; name that case on its own. */
   if (memchr(data, '\0', len) != nullptr)
-    return error_result("frame contains a NUL byte");
+    return "frame contains a NUL byte";
   if (len > static_cast<size_t>(G_MAXSSIZE) ||
       !g_utf8_validate(data, static_cast<gssize>(len), nullptr))
-    return error_result("frame is not valid UTF-8");
+    return "frame is not valid UTF-8";
 
   std::string err;
   if (!lexical_guard(data, len, err))
-    return error_result(std::move(err));
+    return err;
 
   JsonParser *parser = json_parser_new_immutable();
   GError *gerr = nullptr;
-  ParseResult res;
   if (!json_parser_load_from_data(parser, data, static_cast<gssize>(len),
                                   &gerr)) {
     /* json-glib quotes the offending token cut at a byte count, possibly
      * inside a UTF-8 sequence; the error ends up in a GStreamer message. */
     gchar *msg = g_utf8_make_valid(
         gerr != nullptr ? gerr->message : "unknown error", -1);
-    res.error = std::string("frame is not valid JSON: ") + msg;
+    err = std::string("frame is not valid JSON: ") + msg;
     g_free(msg);
     g_clear_error(&gerr);
   } else {
     JsonNode *root = json_parser_get_root(parser);
     if (root == nullptr)
-      res.error = "frame is empty"; /* only whitespace */
+      err = "frame is empty"; /* only whitespace */
     else if (!JSON_NODE_HOLDS_OBJECT(root))
-      res.error = "frame is not a JSON object";
+      err = "frame is not a JSON object";
     else
-      res = parse_object(json_node_get_object(root));
+      read(json_node_get_object(root));
   }
   g_object_unref(parser);
+  return err;
+}
+
+ParseResult parse_server_frame(const char *data, size_t len)
+{
+  ParseResult res;
+  std::string err = read_json_object(
+      data, len, [&res](JsonObject *o) { res = parse_object(o); });
+  if (!err.empty())
+    res.error = std::move(err);
   return res;
 }
 

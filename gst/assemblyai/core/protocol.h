@@ -8,10 +8,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
+
+typedef struct _JsonObject JsonObject;
 
 namespace aai
 {
@@ -94,6 +97,16 @@ struct ParseResult {
  * Integers must fit their type (huge numbers are errors); invalid UTF-8,
  * truncated JSON, a non-object root are errors. */
 ParseResult parse_server_frame(const char *data, size_t len);
+
+/* The checks every server frame gets before its fields are read, shared
+ * with the Voice Agent parser (agent_protocol.h): not empty, no NUL byte,
+ * valid UTF-8, no number or nesting json-glib would misread (see
+ * protocol.cpp), valid JSON with an object root. Calls @read with that
+ * object (valid only during the call) and returns "", or returns what was
+ * wrong without calling it. */
+std::string read_json_object(const char *data,
+                             size_t len,
+                             const std::function<void(JsonObject *)> &read);
 
 /* Client control messages (text frames). */
 std::string terminate_message();      /* {"type":"Terminate"} */
