@@ -140,6 +140,11 @@ struct HostileServer::Impl {
   int port = 0;
   std::atomic<int> sessions{0};
   std::vector<Conn *> conns;
+  /* Built before the server starts, not on its thread: under
+   * AddressSanitizer with full malloc stacks, building 60,000 words takes
+   * seconds, and a server thread that long deaf to the client's audio is
+   * a dead link (a different case, DropAfterBegin). */
+  std::string big_turn;
 
   void send(Conn *c, const std::string &text)
   {
@@ -213,13 +218,9 @@ struct HostileServer::Impl {
         send(c, big);
         break;
       }
-      case Misbehaviour::BigTurn: {
-        std::vector<FixedWord> words;
-        for (int i = 0; i < 60000; i++)
-          words.push_back({"w", i, i + 1});
-        send(c, turn_frame(0, words));
+      case Misbehaviour::BigTurn:
+        send(c, big_turn);
         break;
-      }
       case Misbehaviour::Truncated:
         send(c, "{\"type\":\"Turn\",\"turn_order\":0,\"end_of_turn\":fal");
         honest_turns(c);
@@ -326,6 +327,14 @@ HostileServer::HostileServer(Misbehaviour m) : impl_(new Impl())
 {
   Impl *i = impl_.get();
   i->m = m;
+  if (m == Misbehaviour::BigTurn) {
+    const std::string word(kBigWordLength, 'w');
+    std::vector<FixedWord> words;
+    for (int n = 0; n < kBigTurnWords; n++)
+      words.push_back({word.c_str(), n, n + 1});
+    i->big_turn = turn_frame(0, words);
+  }
+
   bool ok = i->thread.start("hostile-server", [i]() {
     i->server = soup_server_new(nullptr, nullptr);
     soup_server_add_websocket_handler(

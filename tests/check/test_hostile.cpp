@@ -97,7 +97,8 @@ std::vector<std::string> expected_words(Words w)
 {
   std::vector<std::string> out;
   if (w == Words::Big) {
-    out.assign(60000, "w");
+    out.assign(aai_test::kBigTurnWords,
+               std::string(aai_test::kBigWordLength, 'w'));
     return out;
   }
   for (size_t t = 0; t < kTurns.size(); t++) {
