@@ -11,9 +11,15 @@
  * "no proxy" here. */
 #include <gst/check/gstcheck.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
 
+#include <libsoup/soup.h>
+
+#include "core/io_thread.h"
 #include "core/net_options.h"
+#include "core/tls_trust.h"
 #include "emulator.h"
 #include "session_harness.h"
 #include "test_proxy.h"
@@ -288,6 +294,91 @@ GST_START_TEST(test_proxy_unreachable)
 }
 GST_END_TEST;
 
+/* ---- the shared trust store (core/tls_trust.h) ---- */
+
+/* The shared database reaches the verdict the system store reaches, and
+ * it is the process default afterwards (this process set none itself), so
+ * no TLS connection copies the system trust list again. */
+GST_START_TEST(test_shared_trust_store)
+{
+  GTlsBackend *backend = g_tls_backend_get_default();
+  GTlsBackendInterface *iface = G_TLS_BACKEND_GET_INTERFACE(backend);
+  GTlsDatabase *own = iface->get_default_database(backend);
+  fail_unless(own != nullptr);
+  GTlsDatabase *shared = aai::shared_tls_database();
+  fail_unless(shared != nullptr);
+  fail_if(shared == own);
+  fail_unless(aai::shared_tls_database() == shared, "built twice");
+  GTlsDatabase *dflt = g_tls_backend_get_default_database(backend);
+  fail_unless(dflt == shared, "not the process default");
+  g_object_unref(dflt);
+
+  GError *err = nullptr;
+  GTlsCertificate *cert =
+      g_tls_certificate_new_from_file(tls_path("cert.pem").c_str(), &err);
+  fail_unless(cert != nullptr);
+  GSocketConnectable *id = g_network_address_new("localhost", 443);
+  GTlsCertificateFlags by_shared = g_tls_database_verify_chain(
+      shared, cert, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, id, nullptr,
+      G_TLS_DATABASE_VERIFY_NONE, nullptr, nullptr);
+  GTlsCertificateFlags by_own = g_tls_database_verify_chain(
+      own, cert, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, id, nullptr,
+      G_TLS_DATABASE_VERIFY_NONE, nullptr, nullptr);
+  fail_unless_equals_int(by_shared, by_own);
+  /* The self-signed test certificate is not in the system store. */
+  fail_unless(by_shared & G_TLS_CERTIFICATE_UNKNOWN_CA);
+  g_object_unref(id);
+  g_object_unref(cert);
+  g_object_unref(own);
+}
+GST_END_TEST;
+
+/* The default session and each proxy's session verify with the one
+ * shared store. */
+GST_START_TEST(test_sessions_share_trust_store)
+{
+  std::shared_ptr<aai::IoThread> io = aai::IoThread::acquire();
+  std::mutex m;
+  std::condition_variable cond;
+  bool done = false;
+  GTlsDatabase *direct = nullptr, *proxied = nullptr, *socks = nullptr;
+  io->post([&]() {
+    NetOptions none, http, socks5;
+    http.proxy = "http://127.0.0.1:9";
+    socks5.proxy = "socks5://127.0.0.1:9";
+    direct = soup_session_get_tls_database(io->session_for(none));
+    proxied = soup_session_get_tls_database(io->session_for(http));
+    socks = soup_session_get_tls_database(io->session_for(socks5));
+    std::lock_guard<std::mutex> l(m);
+    done = true;
+    cond.notify_all();
+  });
+  {
+    std::unique_lock<std::mutex> l(m);
+    fail_unless(
+        cond.wait_for(l, std::chrono::seconds(10), [&] { return done; }));
+  }
+  fail_unless(direct != nullptr);
+  fail_unless(direct == aai::shared_tls_database());
+  fail_unless(proxied == direct);
+  fail_unless(socks == direct);
+}
+GST_END_TEST;
+
+/* A CA file is read once per process; a file that cannot be loaded stays
+ * refused. */
+GST_START_TEST(test_ca_file_database_once)
+{
+  std::string path = tls_path("cert.pem");
+  GTlsDatabase *db = aai::ca_file_database(path);
+  fail_unless(db != nullptr);
+  fail_unless(aai::ca_file_database(path) == db);
+  fail_if(aai::ca_file_database(tls_path("other-ca.pem")) == db);
+  fail_unless(aai::ca_file_database(tls_path("no-such-file.pem")) == nullptr);
+  fail_unless(aai::ca_file_database(tls_path("no-such-file.pem")) == nullptr);
+}
+GST_END_TEST;
+
 /* ---- TLS trust ---- */
 
 /* Not under ASan: a thread that ran GnuTLS has dynamic TLS that LSan of
@@ -406,6 +497,9 @@ static Suite *net_options_suite(void)
   tcase_add_test(tc, test_http_proxy_ws_absolute_form);
   tcase_add_test(tc, test_invalid_proxy_fails_connect);
   tcase_add_test(tc, test_proxy_unreachable);
+  tcase_add_test(tc, test_shared_trust_store);
+  tcase_add_test(tc, test_sessions_share_trust_store);
+  tcase_add_test(tc, test_ca_file_database_once);
 #ifndef __SANITIZE_ADDRESS__
   tcase_add_test(tc, test_tls_trust);
   tcase_add_test(tc, test_tls_through_connect_proxy);

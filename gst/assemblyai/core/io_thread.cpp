@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 
 #include "net_options.h"
+#include "tls_trust.h"
 
 namespace aai
 {
@@ -16,14 +17,22 @@ namespace aai
 namespace
 {
 /* No session-wide timeout: a streaming WebSocket stays open for hours.
+ * The process's shared trust store (tls_trust.h: not a copy of the system
+ * store per connection). No cap on connections being set up: libsoup's
+ * default of 2 per host would queue a thousand sessions starting at once
+ * behind each other's TLS handshakes (an upgraded WebSocket leaves the
+ * session's connection pool, so the cap only ever counted connects).
  * @resolver NULL keeps libsoup's default (g_proxy_resolver_get_default()). */
 SoupSession *new_session(GProxyResolver *resolver)
 {
+  SoupSession *s = soup_session_new_with_options(
+      "timeout", 0u, "idle-timeout", 0u, "max-conns", G_MAXINT,
+      "max-conns-per-host", G_MAXINT, nullptr);
   if (resolver)
-    return soup_session_new_with_options("timeout", 0u, "idle-timeout", 0u,
-                                         "proxy-resolver", resolver, nullptr);
-  return soup_session_new_with_options("timeout", 0u, "idle-timeout", 0u,
-                                       nullptr);
+    soup_session_set_proxy_resolver(s, resolver);
+  if (GTlsDatabase *db = shared_tls_database())
+    soup_session_set_tls_database(s, db);
+  return s;
 }
 
 /* Plain GLib statics (no destructors run at exit while the thread may
