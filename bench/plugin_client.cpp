@@ -21,9 +21,12 @@
  *   then EOS; CPU until every stream's EOS.
  * - connect: caps only (the element connects on caps), CPU until every
  *   session began.
+ * --stagger S (live): stream i starts i/N of S seconds after the first, so
+ * that the streams' turns (and replay buffers) are not all in step.
  *
  * Times are CLOCK_MONOTONIC (g_get_monotonic_time), the clock the relay
  * (relay.cpp) stamps turns with; CPU is getrusage(RUSAGE_SELF). */
+#include <malloc.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -58,6 +61,7 @@ struct Options {
   gchar *mode = nullptr;
   gchar *latency_log = nullptr;
   gint streams = 1;
+  gdouble stagger_s = 0;
   gdouble warmup_s = 10;
   gdouble window_s = 20;
   gdouble begin_timeout_s = 60;
@@ -78,6 +82,8 @@ struct Stream {
   GstPad *src = nullptr;
   gint64 origin_us = 0;    /* when sample 0 was captured (live) */
   uint64_t next_frame = 0; /* feeder only */
+  uint64_t start_tick = 0; /* the feeder's tick of its first frame */
+  gint64 start_us = 0;     /* when it started (set caps) */
   std::atomic<gint64> begin_us{0};
   std::atomic<bool> eos{false};
   std::atomic<int> turns{0}, finals{0}, errors{0}, warnings{0};
@@ -128,6 +134,45 @@ long proc_status(const char *field)
   }
   fclose(f);
   return v;
+}
+
+/* Heap bytes in use and held by malloc, over all arenas (malloc_info's
+ * totals: the system size of every arena minus its free chunks), in KiB:
+ * RSS minus this is what is not heap (stacks, libraries, fragmentation
+ * returned to no one). */
+void heap_kib(long *in_use, long *held)
+{
+  char *buf = nullptr;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  *in_use = *held = -1;
+  if (!f || malloc_info(0, f) != 0) {
+    if (f)
+      fclose(f);
+    free(buf);
+    return;
+  }
+  fclose(f);
+  /* The last <system type="current"> and the <total> lines after the last
+   * </heap> are the process-wide figures. */
+  const char *all = strstr(buf, "</heap>");
+  for (const char *p = all; p; p = strstr(p + 1, "</heap>"))
+    all = p;
+  long free_bytes = 0, current = 0;
+  for (const char *p = all ? all : buf; (p = strstr(p, "<total ")); p++) {
+    long count = 0, size = 0;
+    if (sscanf(p, "<total type=\"%*[a-z]\" count=\"%ld\" size=\"%ld\"", &count,
+               &size) == 2)
+      free_bytes += size;
+  }
+  const char *sys =
+      all ? strstr(all, "<system type=\"current\" size=\"") : nullptr;
+  if (sys)
+    current =
+        strtol(sys + strlen("<system type=\"current\" size=\""), nullptr, 10);
+  free(buf);
+  *held = current / 1024;
+  *in_use = (current - free_bytes) / 1024;
 }
 
 bool load_wav(const char *path, std::vector<guint8> *out)
@@ -259,6 +304,8 @@ GstBusSyncReply on_message(GstBus *, GstMessage *msg, gpointer data)
     default:
       break;
   }
+  /* A sync handler that drops a message owns it. */
+  gst_message_unref(msg);
   return GST_BUS_DROP;
 }
 
@@ -333,15 +380,18 @@ void sleep_until(gint64 us)
 }
 
 /* Live: every stream gets a frame every 50 ms at its own whole-ms phase;
- * streams due in the same millisecond are pushed one after another. */
+ * streams due in the same millisecond are pushed one after another. A
+ * stream starts (caps, then its first frame) at its start tick. */
 void feed_live(gint64 t0)
 {
   size_t n = bench.streams.size();
   std::vector<gint64> phase(n);
   for (size_t i = 0; i < n; i++) {
+    Stream *s = bench.streams[i];
     phase[i] = (gint64)(i * kFrameMs / n) * 1000;
     /* A frame goes out when its 50 ms were captured. */
-    bench.streams[i]->origin_us = t0 + phase[i] - kFrameMs * 1000;
+    s->origin_us = t0 + (gint64)s->start_tick * kFrameMs * 1000 + phase[i] -
+                   kFrameMs * 1000;
   }
   for (uint64_t tick = 0;; tick++) {
     gint64 base = t0 + (gint64)tick * kFrameMs * 1000;
@@ -354,6 +404,12 @@ void feed_live(gint64 t0)
         bench.feeder_max_late_us = late;
       for (; i < n && base + phase[i] == due; i++) {
         Stream *s = bench.streams[i];
+        if (tick < s->start_tick)
+          continue;
+        if (tick == s->start_tick && !s->start_us) {
+          s->start_us = g_get_monotonic_time();
+          start_stream(s);
+        }
         push_frame(s, s->next_frame++);
       }
     }
@@ -431,6 +487,10 @@ int main(int argc, char **argv)
        "Live: the measured window", "S"},
       {"begin-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.begin_timeout_s,
        "Give up waiting for Begin after this long", "S"},
+      {"stagger", 0, 0, G_OPTION_ARG_DOUBLE, &o.stagger_s,
+       "Live: stream i starts i/N of this many seconds after the first (so "
+       "that their turns do not all end at once)",
+       "S"},
       {"turn-log", 0, 0, G_OPTION_ARG_FILENAME, &o.latency_log,
        "Write every turn's arrival time here (for the relay's join)", "FILE"},
       {nullptr, 0, 0, G_OPTION_ARG_NONE, nullptr, nullptr, nullptr}};
@@ -466,8 +526,17 @@ int main(int argc, char **argv)
 
   double cpu0 = cpu_seconds();
   gint64 t0 = g_get_monotonic_time();
-  for (Stream *s : bench.streams)
-    start_stream(s);
+  if (bench.mode == Mode::Live && o.stagger_s > 0) {
+    /* The feeder starts each stream at its tick. */
+    for (int i = 0; i < n; i++)
+      bench.streams[i]->start_tick =
+          (uint64_t)(o.stagger_s * 1000 / kFrameMs * i / n);
+  } else {
+    for (Stream *s : bench.streams) {
+      s->start_us = t0;
+      start_stream(s);
+    }
+  }
   double cpu_started = cpu_seconds();
 
   JsonBuilder *b = json_builder_new();
@@ -524,10 +593,18 @@ int main(int argc, char **argv)
     /* Live: the feeder runs until the process leaves; the window opens
      * --warmup after the last Begin (or the Begin timeout). */
     std::thread feeder(feed_live, t0);
+    begin_deadline += (gint64)(o.stagger_s * G_USEC_PER_SEC);
     bool all = wait_for(bench.began, n, begin_deadline);
     gint64 all_began = g_get_monotonic_time();
     integer("began", bench.began.load());
     num("all_began_s", all ? (all_began - t0) / 1e6 : -1);
+    /* Each session's own connect time, from its start. */
+    std::vector<gint64> connect;
+    for (Stream *s : bench.streams)
+      if (s->begin_us)
+        connect.push_back(s->begin_us - s->start_us);
+    num("connect_p50_s", percentile(connect, 0.5) / 1000);
+    num("connect_max_s", percentile(connect, 1.0) / 1000);
     num("cpu_until_began_s", cpu_seconds() - cpu0);
     gint64 ws = all_began + (gint64)(o.warmup_s * G_USEC_PER_SEC);
     gint64 we = ws + (gint64)(o.window_s * G_USEC_PER_SEC);
@@ -535,6 +612,9 @@ int main(int argc, char **argv)
     bench.window_end_us = we;
     sleep_until(ws);
     double cpu_a = cpu_seconds();
+    long heap_a = 0, held_a = 0;
+    heap_kib(&heap_a, &held_a);
+    long rss_a = proc_status("VmRSS");
     uint64_t frames_a = 0;
     for (Stream *s : bench.streams)
       frames_a += __atomic_load_n(&s->next_frame, __ATOMIC_RELAXED);
@@ -548,6 +628,8 @@ int main(int argc, char **argv)
       frames_b += __atomic_load_n(&s->next_frame, __ATOMIC_RELAXED);
     long rss = proc_status("VmRSS");
     long threads = proc_status("Threads");
+    long heap_used = 0, heap_held = 0;
+    heap_kib(&heap_used, &heap_held);
     int finals_b = 0, errors = 0, warnings = 0, silent = 0;
     std::vector<gint64> lags;
     for (Stream *s : bench.streams) {
@@ -567,6 +649,11 @@ int main(int argc, char **argv)
     num("cpu_s_per_audio_hour",
         audio_s > 0 ? (cpu_b - cpu_a) * 3600.0 / audio_s : -1);
     integer("rss_kib", rss);
+    integer("heap_in_use_kib", heap_used);
+    /* Growth over the window: what a steady state must not have. */
+    integer("heap_growth_kib", heap_used - heap_a);
+    integer("rss_growth_kib", rss - rss_a);
+    integer("heap_held_kib", heap_held);
     integer("threads", threads);
     integer("finals", finals_b - finals_a);
     integer("streams_without_final", silent);

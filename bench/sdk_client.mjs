@@ -7,7 +7,7 @@
 //   node sdk_client.mjs --sdk-dir tests/sdk --url wss://... --api-key K
 //     --audio loop.wav --mode live|file|connect --streams N
 //     [--warmup S] [--window S] [--begin-timeout S] [--turn-log FILE]
-//     [--no-deflate]
+//     [--stagger S] [--no-deflate]
 //
 // - live: one timer loop gives every stream a 50 ms frame every 50 ms, the
 //   streams spread over the period on whole milliseconds (Node's timer
@@ -17,6 +17,8 @@
 //   file does with this SDK (it has no flow control), then close(), which
 //   waits for Termination; CPU until every close() returned.
 // - connect: connect() for every stream at once, CPU until all resolved.
+// --stagger S (live): stream i connects i/N of S seconds after the first,
+// so that the streams' turns do not all end at the same moment.
 // --no-deflate: the SDK's socket does not offer permessage-deflate (module
 // hooks, sdk-no-deflate-hooks.mjs), so its wire equals the plugin's.
 //
@@ -45,6 +47,7 @@ const { values: opt } = parseArgs({
     window: { type: "string", default: "20" },
     "begin-timeout": { type: "string", default: "60" },
     "turn-log": { type: "string" },
+    stagger: { type: "string", default: "0" },
     "no-deflate": { type: "boolean", default: false },
   },
 });
@@ -109,7 +112,8 @@ let errorsPrinted = 0;
 const streams = [];
 for (let i = 0; i < n; i++) {
   const s = {
-    index: i, origin: 0, nextFrame: 0, firstFrame: -1, beginUs: 0, sessionId: "",
+    index: i, origin: 0, nextFrame: 0, firstFrame: -1, beginUs: 0,
+    startUs: 0, sessionId: "",
     turns: 0, finals: 0, errors: 0, lags: [], seen: [], closed: false,
   };
   s.t = client.streaming.transcriber({
@@ -171,12 +175,21 @@ const out = { client: opt["no-deflate"] ? "sdk-same-wire" : "sdk",
 const cpu0 = cpuSeconds();
 const t0 = nowUs();
 const beginDeadline = t0 + Number(opt["begin-timeout"]) * 1e6;
-const connecting = streams.map((s) => s.t.connect().catch((e) => {
-  s.errors++;
-  if (errorsPrinted++ < 5) {
-    process.stderr.write(`stream ${s.index} connect: ${e?.message ?? e}\n`);
-  }
-}));
+const stagger = mode === "live" ? Number(opt.stagger) : 0;
+const connectOne = (s) => {
+  s.startUs = nowUs();
+  return s.t.connect().catch((e) => {
+    s.errors++;
+    if (errorsPrinted++ < 5) {
+      process.stderr.write(`stream ${s.index} connect: ${e?.message ?? e}\n`);
+    }
+  });
+};
+// Live with --stagger: stream i connects i/N of it after the first.
+const connecting = streams.map((s, i) => (stagger > 0
+  ? new Promise((r) => setTimeout(() => connectOne(s).then(r),
+                                  stagger * 1000 * i / n))
+  : connectOne(s)));
 
 if (mode === "connect") {
   const all = await waitFor(() => began >= n, beginDeadline);
@@ -244,9 +257,13 @@ if (mode === "connect") {
     }
   };
   setTimeout(step, 0);
-  const all = await waitFor(() => began >= n, beginDeadline);
+  const all = await waitFor(() => began >= n, beginDeadline + stagger * 1e6);
   const allBegan = nowUs();
+  const connect = streams.filter((s) => s.beginUs)
+    .map((s) => s.beginUs - s.startUs);
   Object.assign(out, { began, all_began_s: all ? (allBegan - t0) / 1e6 : -1,
+    connect_p50_s: percentile(connect, 0.5) / 1000,
+    connect_max_s: percentile(connect, 1) / 1000,
     cpu_until_began_s: cpuSeconds() - cpu0 });
   windowStart = allBegan + Number(opt.warmup) * 1e6;
   windowEnd = windowStart + Number(opt.window) * 1e6;
