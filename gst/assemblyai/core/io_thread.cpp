@@ -14,6 +14,7 @@
 #include <libsoup/soup.h>
 
 #include "net_options.h"
+#include "proxy_cache.h"
 #include "tls_trust.h"
 
 namespace aai
@@ -27,14 +28,17 @@ namespace
  * default of 2 per host would queue a thousand sessions starting at once
  * behind each other's TLS handshakes (an upgraded WebSocket leaves the
  * session's connection pool, so the cap only ever counted connects).
- * @resolver NULL keeps libsoup's default (g_proxy_resolver_get_default()). */
+ * @resolver NULL: the environment's settings (g_proxy_resolver_get_default(),
+ * through the cache). */
 SoupSession *new_session(GProxyResolver *resolver)
 {
   SoupSession *s = soup_session_new_with_options(
       "timeout", 0u, "idle-timeout", 0u, "max-conns", G_MAXINT,
       "max-conns-per-host", G_MAXINT, nullptr);
-  if (resolver)
-    soup_session_set_proxy_resolver(s, resolver);
+  /* The environment's settings: looked up once per destination, not once
+   * per connection (proxy_cache.h). */
+  soup_session_set_proxy_resolver(
+      s, resolver ? resolver : caching_proxy_resolver());
   if (GTlsDatabase *db = shared_tls_database())
     soup_session_set_tls_database(s, db);
   return s;
