@@ -77,7 +77,7 @@ long holders(const std::shared_ptr<IoThread> &t)
  * all of its sources and polls all of its sockets, and each message from
  * the service wakes its thread, so a thread with a thousand connections
  * would spend most of its time walking (docs/architecture.md, "I/O
- * threads"; docs/benchmarks.md). */
+ * threads and scale"; docs/benchmarks.md). */
 constexpr long kHoldersPerThread = 128;
 
 /* Audio posted with post_batched() waits for a thread's next pulse at most

@@ -8,7 +8,7 @@
  * instance: a process with a thousand streams has about 16 threads, not a
  * thousand. acquire() spreads the holders over the pool. libsoup objects are
  * created, used and destroyed only on their thread (docs/architecture.md,
- * "Threads").
+ * "I/O threads and scale").
  *
  * Why a pool rather than one thread: GLib's main loop walks every source
  * of its context (prepare, check) and polls every socket on each wake-up,
