@@ -11,9 +11,16 @@
  * "no proxy" here. */
 #include <gst/check/gstcheck.h>
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
 
+#include <libsoup/soup.h>
+
+#include "core/io_thread.h"
 #include "core/net_options.h"
+#include "core/proxy_cache.h"
+#include "core/tls_trust.h"
 #include "emulator.h"
 #include "session_harness.h"
 #include "test_proxy.h"
@@ -288,6 +295,228 @@ GST_START_TEST(test_proxy_unreachable)
 }
 GST_END_TEST;
 
+/* ---- the proxy lookup cache (core/proxy_cache.h) ---- */
+
+/* A resolver that counts its lookups: every URI goes through proxy P. */
+struct CountingResolver {
+  GObject parent;
+  int sync_lookups;
+  int async_lookups;
+};
+
+static gchar **counting_answer()
+{
+  gchar **v = g_new0(gchar *, 2);
+  v[0] = g_strdup("http://proxy.invalid:3128");
+  return v;
+}
+
+static void counting_iface_init(gpointer g_iface, gpointer)
+{
+  auto *iface = static_cast<GProxyResolverInterface *>(g_iface);
+  iface->is_supported = [](GProxyResolver *) -> gboolean { return TRUE; };
+  iface->lookup = [](GProxyResolver *r, const gchar *, GCancellable *,
+                     GError **) -> gchar ** {
+    reinterpret_cast<CountingResolver *>(r)->sync_lookups++;
+    return counting_answer();
+  };
+  iface->lookup_async = [](GProxyResolver *r, const gchar *, GCancellable *c,
+                           GAsyncReadyCallback cb, gpointer data) {
+    reinterpret_cast<CountingResolver *>(r)->async_lookups++;
+    GTask *t = g_task_new(r, c, cb, data);
+    g_task_return_pointer(t, counting_answer(), (GDestroyNotify)g_strfreev);
+    g_object_unref(t);
+  };
+  iface->lookup_finish = [](GProxyResolver *, GAsyncResult *res,
+                            GError **err) -> gchar ** {
+    return static_cast<gchar **>(g_task_propagate_pointer(G_TASK(res), err));
+  };
+}
+
+static GType counting_resolver_type()
+{
+  static GType type = 0;
+  if (!type) {
+    GTypeInfo info = {};
+    info.class_size = sizeof(GObjectClass);
+    info.instance_size = sizeof(CountingResolver);
+    type = g_type_register_static(G_TYPE_OBJECT, "TestCountingResolver", &info,
+                                  static_cast<GTypeFlags>(0));
+    GInterfaceInfo iface = {counting_iface_init, nullptr, nullptr};
+    g_type_add_interface_static(type, G_TYPE_PROXY_RESOLVER, &iface);
+  }
+  return type;
+}
+
+static gchar **lookup_async_and_wait(GProxyResolver *r, const char *uri)
+{
+  GMainContext *ctx = g_main_context_new();
+  g_main_context_push_thread_default(ctx);
+  gchar **result = nullptr;
+  bool done = false;
+  struct Wait {
+    gchar ***result;
+    bool *done;
+  } w{&result, &done};
+  g_proxy_resolver_lookup_async(
+      r, uri, nullptr,
+      [](GObject *src, GAsyncResult *res, gpointer data) {
+        auto *w = static_cast<Wait *>(data);
+        *w->result =
+            g_proxy_resolver_lookup_finish(G_PROXY_RESOLVER(src), res, nullptr);
+        *w->done = true;
+      },
+      &w);
+  while (!done)
+    g_main_context_iteration(ctx, TRUE);
+  g_main_context_pop_thread_default(ctx);
+  g_main_context_unref(ctx);
+  return result;
+}
+
+/* One lookup per destination, whether asked synchronously or not; the
+ * answer is the inner resolver's. */
+GST_START_TEST(test_proxy_lookup_cached)
+{
+  GObject *inner = G_OBJECT(g_object_new(counting_resolver_type(), nullptr));
+  auto *counts = reinterpret_cast<CountingResolver *>(inner);
+  GProxyResolver *r = aai::new_caching_proxy_resolver(G_PROXY_RESOLVER(inner));
+  fail_unless(g_proxy_resolver_is_supported(r));
+  const char *a = "wss://streaming.example.invalid:443";
+  const char *b = "https://tokens.example.invalid:443";
+  for (int i = 0; i < 5; i++) {
+    gchar **v = lookup_async_and_wait(r, a);
+    fail_unless(v && v[0] && !v[1]);
+    fail_unless_equals_string(v[0], "http://proxy.invalid:3128");
+    g_strfreev(v);
+    v = g_proxy_resolver_lookup(r, a, nullptr, nullptr);
+    fail_unless(v && v[0]);
+    fail_unless_equals_string(v[0], "http://proxy.invalid:3128");
+    g_strfreev(v);
+  }
+  fail_unless_equals_int(counts->async_lookups + counts->sync_lookups, 1);
+  /* Another destination is asked for once too. */
+  g_strfreev(g_proxy_resolver_lookup(r, b, nullptr, nullptr));
+  g_strfreev(lookup_async_and_wait(r, b));
+  fail_unless_equals_int(counts->async_lookups + counts->sync_lookups, 2);
+  g_object_unref(r);
+  g_object_unref(inner);
+}
+GST_END_TEST;
+
+/* The default session (proxy "") resolves through the process's cache;
+ * an explicit proxy keeps its own resolver. */
+GST_START_TEST(test_default_session_uses_proxy_cache)
+{
+  std::shared_ptr<aai::IoThread> io = aai::IoThread::acquire();
+  std::mutex m;
+  std::condition_variable cond;
+  bool done = false;
+  GProxyResolver *dflt = nullptr, *explicit_proxy = nullptr;
+  io->post([&]() {
+    NetOptions none, http;
+    http.proxy = "http://127.0.0.1:9";
+    dflt = soup_session_get_proxy_resolver(io->session_for(none));
+    explicit_proxy = soup_session_get_proxy_resolver(io->session_for(http));
+    std::lock_guard<std::mutex> l(m);
+    done = true;
+    cond.notify_all();
+  });
+  {
+    std::unique_lock<std::mutex> l(m);
+    fail_unless(
+        cond.wait_for(l, std::chrono::seconds(10), [&] { return done; }));
+  }
+  fail_unless(dflt == aai::caching_proxy_resolver());
+  fail_unless(explicit_proxy != nullptr && explicit_proxy != dflt);
+}
+GST_END_TEST;
+
+/* ---- the shared trust store (core/tls_trust.h) ---- */
+
+/* The shared database reaches the verdict the system store reaches, and
+ * it is the process default afterwards (this process set none itself), so
+ * no TLS connection copies the system trust list again. */
+GST_START_TEST(test_shared_trust_store)
+{
+  GTlsBackend *backend = g_tls_backend_get_default();
+  GTlsBackendInterface *iface = G_TLS_BACKEND_GET_INTERFACE(backend);
+  GTlsDatabase *own = iface->get_default_database(backend);
+  fail_unless(own != nullptr);
+  GTlsDatabase *shared = aai::shared_tls_database();
+  fail_unless(shared != nullptr);
+  fail_if(shared == own);
+  fail_unless(aai::shared_tls_database() == shared, "built twice");
+  GTlsDatabase *dflt = g_tls_backend_get_default_database(backend);
+  fail_unless(dflt == shared, "not the process default");
+  g_object_unref(dflt);
+
+  GError *err = nullptr;
+  GTlsCertificate *cert =
+      g_tls_certificate_new_from_file(tls_path("cert.pem").c_str(), &err);
+  fail_unless(cert != nullptr);
+  GSocketConnectable *id = g_network_address_new("localhost", 443);
+  GTlsCertificateFlags by_shared = g_tls_database_verify_chain(
+      shared, cert, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, id, nullptr,
+      G_TLS_DATABASE_VERIFY_NONE, nullptr, nullptr);
+  GTlsCertificateFlags by_own = g_tls_database_verify_chain(
+      own, cert, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, id, nullptr,
+      G_TLS_DATABASE_VERIFY_NONE, nullptr, nullptr);
+  fail_unless_equals_int(by_shared, by_own);
+  /* The self-signed test certificate is not in the system store. */
+  fail_unless(by_shared & G_TLS_CERTIFICATE_UNKNOWN_CA);
+  g_object_unref(id);
+  g_object_unref(cert);
+  g_object_unref(own);
+}
+GST_END_TEST;
+
+/* The default session and each proxy's session verify with the one
+ * shared store. */
+GST_START_TEST(test_sessions_share_trust_store)
+{
+  std::shared_ptr<aai::IoThread> io = aai::IoThread::acquire();
+  std::mutex m;
+  std::condition_variable cond;
+  bool done = false;
+  GTlsDatabase *direct = nullptr, *proxied = nullptr, *socks = nullptr;
+  io->post([&]() {
+    NetOptions none, http, socks5;
+    http.proxy = "http://127.0.0.1:9";
+    socks5.proxy = "socks5://127.0.0.1:9";
+    direct = soup_session_get_tls_database(io->session_for(none));
+    proxied = soup_session_get_tls_database(io->session_for(http));
+    socks = soup_session_get_tls_database(io->session_for(socks5));
+    std::lock_guard<std::mutex> l(m);
+    done = true;
+    cond.notify_all();
+  });
+  {
+    std::unique_lock<std::mutex> l(m);
+    fail_unless(
+        cond.wait_for(l, std::chrono::seconds(10), [&] { return done; }));
+  }
+  fail_unless(direct != nullptr);
+  fail_unless(direct == aai::shared_tls_database());
+  fail_unless(proxied == direct);
+  fail_unless(socks == direct);
+}
+GST_END_TEST;
+
+/* A CA file is read once per process; a file that cannot be loaded stays
+ * refused. */
+GST_START_TEST(test_ca_file_database_once)
+{
+  std::string path = tls_path("cert.pem");
+  GTlsDatabase *db = aai::ca_file_database(path);
+  fail_unless(db != nullptr);
+  fail_unless(aai::ca_file_database(path) == db);
+  fail_if(aai::ca_file_database(tls_path("other-ca.pem")) == db);
+  fail_unless(aai::ca_file_database(tls_path("no-such-file.pem")) == nullptr);
+  fail_unless(aai::ca_file_database(tls_path("no-such-file.pem")) == nullptr);
+}
+GST_END_TEST;
+
 /* ---- TLS trust ---- */
 
 /* Not under ASan: a thread that ran GnuTLS has dynamic TLS that LSan of
@@ -406,6 +635,11 @@ static Suite *net_options_suite(void)
   tcase_add_test(tc, test_http_proxy_ws_absolute_form);
   tcase_add_test(tc, test_invalid_proxy_fails_connect);
   tcase_add_test(tc, test_proxy_unreachable);
+  tcase_add_test(tc, test_shared_trust_store);
+  tcase_add_test(tc, test_sessions_share_trust_store);
+  tcase_add_test(tc, test_ca_file_database_once);
+  tcase_add_test(tc, test_proxy_lookup_cached);
+  tcase_add_test(tc, test_default_session_uses_proxy_cache);
 #ifndef __SANITIZE_ADDRESS__
   tcase_add_test(tc, test_tls_trust);
   tcase_add_test(tc, test_tls_through_connect_proxy);

@@ -340,6 +340,74 @@ GST_START_TEST(test_bound_and_would_drop)
 }
 GST_END_TEST;
 
+/* ---- memory follows the audio held ------------------------------------ */
+
+/* The replay buffer allocates for what it holds, not for its bound: a
+ * live stream with a 60 s bound whose turns end every few seconds holds a
+ * few seconds. */
+GST_START_TEST(test_memory_follows_audio)
+{
+  const size_t chunk = ReplayBuffer::kChunkBytes;
+  for (int bps = 1; bps <= 2; bps++) {
+    ReplayBuffer rb(16000, bps, 60 * 16000);
+    fail_unless_equals_uint64(rb.allocated_bytes(), 0);
+    const uint64_t second = 16000;
+    for (int turn = 0; turn < 20; turn++) {
+      /* 3 s of audio, then the turn ends 1 s before its end. */
+      append_samples(&rb, 3 * second, bps);
+      size_t held = (rb.end() - rb.start()) * bps;
+      fail_unless(rb.allocated_bytes() <= held + 2 * chunk,
+                  "bps %d: %zu bytes allocated for %zu held", bps,
+                  rb.allocated_bytes(), held);
+      rb.trim_before(rb.end() - second);
+      held = (rb.end() - rb.start()) * bps;
+      fail_unless(rb.allocated_bytes() <= held + 2 * chunk,
+                  "bps %d after the trim: %zu bytes allocated for %zu held",
+                  bps, rb.allocated_bytes(), held);
+      assert_holds_stream(rb, bps);
+    }
+    /* Nothing held: at most the one chunk kept for what comes next. */
+    rb.trim_before(rb.end());
+    fail_unless_equals_uint64(rb.end(), rb.start());
+    fail_unless(rb.allocated_bytes() <= chunk);
+    append_samples(&rb, 100, bps);
+    assert_holds_stream(rb, bps);
+    /* The bound still holds over many chunks. */
+    ReplayBuffer small(16000, bps, 16000);
+    for (int i = 0; i < 50; i++)
+      append_samples(&small, 1234, bps);
+    fail_unless(small.end() - small.start() <= 16000);
+    fail_unless(small.allocated_bytes() <= 16000 * bps + 2 * chunk);
+    assert_holds_stream(small, bps);
+  }
+}
+GST_END_TEST;
+
+/* read_from() hands over the same bytes as copy_from(), in order, in
+ * pieces no larger than a chunk, from any sample and across chunk ends. */
+GST_START_TEST(test_read_from_pieces)
+{
+  const size_t chunk = ReplayBuffer::kChunkBytes;
+  ReplayBuffer rb(16000, 2, 16000);
+  append_samples(&rb, 10000, 2);
+  rb.trim_before(3000);
+  append_samples(&rb, 777, 2);
+  for (uint64_t from :
+       {(uint64_t)0, rb.start(), rb.start() + 1, (uint64_t)chunk / 2,
+        (uint64_t)chunk / 2 + 1, rb.end() - 1, rb.end(), rb.end() + 5}) {
+    std::vector<uint8_t> got;
+    size_t pieces = 0;
+    rb.read_from(from, [&](const uint8_t *d, size_t n) {
+      fail_unless(n > 0 && n <= chunk);
+      got.insert(got.end(), d, d + n);
+      pieces++;
+    });
+    fail_unless(got == rb.copy_from(from), "from %" PRIu64, from);
+    fail_unless(pieces <= got.size() / chunk + 2);
+  }
+}
+GST_END_TEST;
+
 /* ---- trim_before -------------------------------------------------------- */
 
 GST_START_TEST(test_trim_before)
@@ -661,6 +729,8 @@ static Suite *reconnect_core_suite(void)
   tcase_add_loop_test(tc, test_bound_and_would_drop, 0, G_N_ELEMENTS(bounds));
   tcase_add_test(tc, test_trim_before);
   tcase_add_test(tc, test_copy_from_before_start);
+  tcase_add_test(tc, test_memory_follows_audio);
+  tcase_add_test(tc, test_read_from_pieces);
 
   TCase *tp = tcase_create("reconnect_policy");
   suite_add_tcase(s, tp);

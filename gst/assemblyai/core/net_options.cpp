@@ -7,13 +7,13 @@
 #include "net_options.h"
 #include "glib_ptr.h"
 
-#include <map>
 #include <memory>
 
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
 #include "config.h"
+#include "tls_trust.h"
 
 namespace aai
 {
@@ -43,33 +43,6 @@ std::string absolute_path(const std::string &path)
   return abs.get();
 }
 
-/* CA databases by absolute path, one map per thread: only the I/O thread
- * asks (from accept-certificate), and its thread-local map, with the
- * databases, is freed when that thread ends. A file is read once per
- * thread lifetime; check_ca_file() is the up-front check. */
-struct DatabaseCache {
-  std::map<std::string, GTlsDatabase *> by_path;
-  ~DatabaseCache()
-  {
-    for (auto &kv : by_path)
-      if (kv.second)
-        g_object_unref(kv.second);
-  }
-};
-
-GTlsDatabase *ca_database(const std::string &abs_path)
-{
-  static thread_local DatabaseCache cache;
-  auto it = cache.by_path.find(abs_path);
-  if (it != cache.by_path.end())
-    return it->second;
-  /* A file that fails to load is remembered as NULL: every later
-   * certificate is rejected without reading it again. */
-  GTlsDatabase *db = g_tls_file_database_new(abs_path.c_str(), nullptr);
-  cache.by_path.emplace(abs_path, db);
-  return db;
-}
-
 struct TlsPolicy {
   bool strict;
   std::string ca_path; /* absolute; "" = none */
@@ -83,7 +56,7 @@ gboolean on_accept_certificate(SoupMessage *msg,
   const auto *policy = static_cast<const TlsPolicy *>(data);
   if (!policy->strict)
     return TRUE;
-  GTlsDatabase *db = ca_database(policy->ca_path);
+  GTlsDatabase *db = ca_file_database(policy->ca_path);
   GUri *uri = soup_message_get_uri(msg);
   const char *host = uri ? g_uri_get_host(uri) : nullptr;
   if (!db || !host)

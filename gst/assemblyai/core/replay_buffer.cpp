@@ -5,6 +5,7 @@
 #include "replay_buffer.h"
 
 #include <algorithm>
+#include <cstring>
 #include <numeric>
 
 namespace aai
@@ -47,8 +48,19 @@ uint64_t ReplayBuffer::samples_of_ms(int64_t ms) const
 
 void ReplayBuffer::append(const uint8_t *data, size_t size)
 {
-  data_.insert(data_.end(), data, data + (size - size % bps_));
-  uint64_t held = data_.size() / bps_;
+  size -= size % bps_;
+  while (size > 0) {
+    size_t tail = head_ + size_; /* from the first chunk's start */
+    if (tail == chunks_.size() * kChunkBytes)
+      chunks_.emplace_back(kChunkBytes);
+    size_t in_chunk = tail % kChunkBytes;
+    size_t n = std::min(size, kChunkBytes - in_chunk);
+    memcpy(chunks_[tail / kChunkBytes].data() + in_chunk, data, n);
+    data += n;
+    size -= n;
+    size_ += n;
+  }
+  uint64_t held = size_ / bps_;
   if (held > max_) {
     /* Drop whole milliseconds so start() stays a session start point
      * (keeping the partial millisecond at the end, even with a bound of 0:
@@ -56,10 +68,23 @@ void ReplayBuffer::append(const uint8_t *data, size_t size)
     uint64_t new_start = std::min(align_up(end() - max_), align_down(end()));
     if (new_start <= start_)
       return;
-    uint64_t drop = new_start - start_;
-    data_.erase(data_.begin(),
-                data_.begin() + static_cast<std::ptrdiff_t>(drop * bps_));
-    start_ += drop;
+    drop_front((new_start - start_) * bps_);
+    start_ = new_start;
+  }
+}
+
+void ReplayBuffer::drop_front(size_t bytes)
+{
+  head_ += bytes;
+  size_ -= bytes;
+  while (head_ >= kChunkBytes) {
+    chunks_.pop_front();
+    head_ -= kChunkBytes;
+  }
+  if (size_ == 0 && !chunks_.empty()) {
+    /* Nothing held: the next audio starts the one chunk kept afresh. */
+    chunks_.resize(1);
+    head_ = 0;
   }
 }
 
@@ -68,22 +93,38 @@ void ReplayBuffer::trim_before(uint64_t sample)
   uint64_t to = std::min(align_down(sample), align_down(end()));
   if (to <= start_)
     return;
-  data_.erase(data_.begin(), data_.begin() + static_cast<std::ptrdiff_t>(
-                                                 (to - start_) * bps_));
+  drop_front((to - start_) * bps_);
   start_ = to;
+}
+
+void ReplayBuffer::read_from(
+    uint64_t sample,
+    const std::function<void(const uint8_t *, size_t)> &fn) const
+{
+  uint64_t from = std::clamp(sample, start_, end());
+  size_t pos = head_ + (from - start_) * bps_; /* from the first chunk */
+  size_t last = head_ + size_;
+  while (pos < last) {
+    size_t in_chunk = pos % kChunkBytes;
+    size_t n = std::min(last - pos, kChunkBytes - in_chunk);
+    fn(chunks_[pos / kChunkBytes].data() + in_chunk, n);
+    pos += n;
+  }
 }
 
 std::vector<uint8_t> ReplayBuffer::copy_from(uint64_t sample) const
 {
-  uint64_t from = std::clamp(sample, start_, end());
-  return std::vector<uint8_t>(
-      data_.begin() + static_cast<std::ptrdiff_t>((from - start_) * bps_),
-      data_.end());
+  std::vector<uint8_t> out;
+  out.reserve((end() - std::clamp(sample, start_, end())) * bps_);
+  read_from(sample, [&out](const uint8_t *d, size_t n) {
+    out.insert(out.end(), d, d + n);
+  });
+  return out;
 }
 
 bool ReplayBuffer::would_drop(uint64_t n_samples, uint64_t sample) const
 {
-  uint64_t held = data_.size() / bps_ + n_samples;
+  uint64_t held = size_ / bps_ + n_samples;
   if (held <= max_)
     return false;
   uint64_t new_start = std::min(align_up(end() + n_samples - max_),

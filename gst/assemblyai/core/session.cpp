@@ -87,11 +87,19 @@ void Session::enqueue(Frame f)
   std::lock_guard<std::mutex> l(lock_);
   if (ended_)
     return;
+  bool audio = f.binary;
   queue_.push_back(std::move(f));
-  if (begun_ && !pump_posted_) {
+  if (!begun_)
+    return;
+  /* Audio may wait for the thread's next pulse (IoThread::post_batched);
+   * a control message goes now, and takes the audio before it along. */
+  if (!pump_posted_ || !audio) {
     pump_posted_ = true;
     auto self = shared_from_this();
-    io_->post([self]() { self->pump_on_io(); });
+    if (audio)
+      io_->post_batched([self]() { self->pump_on_io(); });
+    else
+      io_->post([self]() { self->pump_on_io(); });
   }
 }
 
@@ -229,6 +237,7 @@ void Session::on_connected(GObject *src, GAsyncResult *res, gpointer data)
     return;
   }
   self->conn_ = conn;
+  self->io_->add_link();
   /* A runaway server frame must not exhaust memory, but a long Turn is
    * legitimately large (kMaxIncomingMessage). */
   soup_websocket_connection_set_max_incoming_payload_size(conn,
@@ -261,46 +270,62 @@ void Session::start_watchdog_on_io()
   unsigned timeout = params_.send_timeout_ms;
   if (timeout == 0)
     return;
-  /* Pings make an idle link carry data, so a dead one shows as unsent. */
-  soup_websocket_connection_set_keepalive_interval(
-      conn_, std::max(1u, (timeout / 2 + 500) / 1000));
   /* Without the TCP connection (never seen CONNECTED) there is nothing to
-   * watch; the keepalive still runs. */
-  if (!tcp_)
+   * watch; pings still keep the link carrying data. */
+  if (!tcp_) {
+    set_keepalive_on_io(true);
     return;
+  }
   watchdog_ = std::make_unique<LinkWatchdog>(
       g_socket_connection_get_socket(tcp_), timeout);
-  GSource *t = g_timeout_source_new(LinkWatchdog::interval_ms(timeout));
-  g_source_set_callback(t, watchdog_tick, this, nullptr);
-  watchdog_source_ = g_source_attach(t, io_->context());
-  g_source_unref(t);
+  /* One timer of the thread for every session's watchdog. */
+  watchdog_tick_ = io_->add_tick(LinkWatchdog::interval_ms(timeout),
+                                 [this]() { watchdog_tick(); });
 }
 
 void Session::stop_watchdog_on_io()
 {
-  remove_source(io_->context(), &watchdog_source_);
+  if (watchdog_tick_) {
+    io_->remove_tick(watchdog_tick_);
+    watchdog_tick_ = 0;
+  }
   watchdog_.reset();
   g_clear_object(&tcp_);
 }
 
-gboolean Session::watchdog_tick(gpointer data)
+/* Pings make an idle link carry data, so a dead one shows as unsent.
+ * While audio flows it carries data anyway: libsoup's keepalive timer (a
+ * source per connection that every wake-up of the thread walks) is on
+ * only while the link is idle. */
+void Session::set_keepalive_on_io(bool on)
 {
-  auto *self = static_cast<Session *>(data);
-  if (!self->conn_ || self->closing_ ||
-      !self->watchdog_->check(g_get_monotonic_time()))
-    return G_SOURCE_CONTINUE;
+  if (on == keepalive_on_)
+    return;
+  keepalive_on_ = on;
+  soup_websocket_connection_set_keepalive_interval(
+      conn_, on ? std::max(1u, (params_.send_timeout_ms / 2 + 500) / 1000) : 0);
+}
+
+void Session::watchdog_tick()
+{
+  if (!conn_ || closing_)
+    return;
+  /* Idle: no audio went out since the previous tick. */
+  set_keepalive_on_io(!sent_since_tick_);
+  sent_since_tick_ = false;
+  if (!watchdog_->check(g_get_monotonic_time()))
+    return;
   /* Dead: close the socket now (a close handshake cannot get through);
    * on_closed reports it. */
-  self->watchdog_source_ = 0;
-  self->report_.dead_link = true;
-  self->report_.transport_error =
-      "nothing could be sent for " +
-      std::to_string(self->params_.send_timeout_ms) +
-      " ms (the connection is dead)";
-  self->closing_ = true;
-  g_io_stream_close(soup_websocket_connection_get_io_stream(self->conn_),
-                    nullptr, nullptr);
-  return G_SOURCE_REMOVE;
+  io_->remove_tick(watchdog_tick_);
+  watchdog_tick_ = 0;
+  report_.dead_link = true;
+  report_.transport_error = "nothing could be sent for " +
+                            std::to_string(params_.send_timeout_ms) +
+                            " ms (the connection is dead)";
+  closing_ = true;
+  g_io_stream_close(soup_websocket_connection_get_io_stream(conn_), nullptr,
+                    nullptr);
 }
 
 void Session::on_message(SoupWebsocketConnection *,
@@ -439,6 +464,8 @@ void Session::pump_on_io()
     }
   }
   g_object_unref(conn);
+  if (sent)
+    sent_since_tick_ = true;
   std::lock_guard<std::mutex> l(lock_);
   bytes_sent_ += sent;
 }
@@ -514,6 +541,7 @@ void Session::end_on_io(EndReport report)
   if (conn_) {
     g_signal_handlers_disconnect_by_data(conn_, this);
     g_clear_object(&conn_);
+    io_->remove_link();
   }
   if (msg_)
     g_signal_handlers_disconnect_by_data(msg_, this);

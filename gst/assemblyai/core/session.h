@@ -151,7 +151,8 @@ class Session : public std::enable_shared_from_this<Session>
   void close_after_error_on_io();
   void start_watchdog_on_io();
   void stop_watchdog_on_io();
-  static gboolean watchdog_tick(gpointer data);
+  void watchdog_tick();
+  void set_keepalive_on_io(bool on);
 
   std::shared_ptr<IoThread> io_;
   ConnectParams params_;
@@ -176,7 +177,9 @@ class Session : public std::enable_shared_from_this<Session>
   guint timeout_source_ = 0;
   GSocketConnection *tcp_ = nullptr; /* the TCP connection under it all */
   std::unique_ptr<LinkWatchdog> watchdog_;
-  guint watchdog_source_ = 0;
+  unsigned watchdog_tick_ = 0; /* IoThread::add_tick() */
+  bool sent_since_tick_ = false;
+  bool keepalive_on_ = false;
   guint error_source_ = 0;    /* closes after an Error frame */
   bool error_closed_ = false; /* ... and did */
   bool closing_ = false;

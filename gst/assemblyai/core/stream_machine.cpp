@@ -340,10 +340,11 @@ void StreamMachine::open_leg(const Credential &cred, const char *reason)
       params_.chunk_ms, params_.encoding == Encoding::PcmMulaw ? 0xFF : 0x00);
   leg->link = env_.open_link(leg->id, cred);
 
-  std::vector<uint8_t> replay = replay_.copy_from(leg->base);
   leg->replayed_samples = replay_.end() - leg->base;
-  for (auto &f : leg->chunker->push(replay.data(), replay.size()))
-    leg->link->send_audio(std::move(f));
+  replay_.read_from(leg->base, [&leg](const uint8_t *data, size_t size) {
+    for (auto &f : leg->chunker->push(data, size))
+      leg->link->send_audio(std::move(f));
+  });
   env_.log(LogLevel::Info,
            "session " + std::to_string(leg->id) + " connecting" +
                (leg->reason.empty() ? "" : " (" + leg->reason + ")") +
