@@ -147,24 +147,8 @@ void AgentConnection::on_connected(GObject *src,
     self->timeout_source_ = 0;
   }
   if (!conn) {
-    EndReport r = self->report_;
-    guint status = soup_message_get_status(self->msg_);
-    if (r.kind == EndReport::Kind::Timeout) {
-      /* keep it */
-    } else if (self->closing_ ||
-               g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-      r.kind = EndReport::Kind::Cancelled;
-    } else if (status >= 300) {
-      r.kind = EndReport::Kind::UpgradeRefused;
-      r.http_status = static_cast<int>(status);
-      const char *phrase = soup_message_get_reason_phrase(self->msg_);
-      r.http_reason = phrase ? phrase : "";
-    } else {
-      r.kind = EndReport::Kind::ConnectFailed;
-      r.tls_error = err && err->domain == G_TLS_ERROR;
-    }
-    if (err && r.kind != EndReport::Kind::UpgradeRefused)
-      r.transport_error = err->message;
+    EndReport r =
+        failed_connect_report(self->report_, self->msg_, err, self->closing_);
     g_clear_error(&err);
     self->end_on_io(r);
     return;

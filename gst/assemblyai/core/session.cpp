@@ -203,6 +203,31 @@ void Session::start_on_io()
   }
 }
 
+EndReport failed_connect_report(EndReport r,
+                                SoupMessage *msg,
+                                const GError *err,
+                                bool closing)
+{
+  guint status = soup_message_get_status(msg);
+  if (r.kind == EndReport::Kind::Timeout) {
+    /* keep Timeout: the connect timer fired and cancelled the connect */
+  } else if (closing ||
+             g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+    r.kind = EndReport::Kind::Cancelled;
+  } else if (status >= 300) {
+    r.kind = EndReport::Kind::UpgradeRefused;
+    r.http_status = static_cast<int>(status);
+    const char *phrase = soup_message_get_reason_phrase(msg);
+    r.http_reason = phrase ? phrase : "";
+  } else {
+    r.kind = EndReport::Kind::ConnectFailed;
+    r.tls_error = err && err->domain == G_TLS_ERROR;
+  }
+  if (err && r.kind != EndReport::Kind::UpgradeRefused)
+    r.transport_error = err->message;
+  return r;
+}
+
 void Session::on_connected(GObject *src, GAsyncResult *res, gpointer data)
 {
   auto *holder = static_cast<std::shared_ptr<Session> *>(data);
@@ -214,24 +239,8 @@ void Session::on_connected(GObject *src, GAsyncResult *res, gpointer data)
       soup_session_websocket_connect_finish(SOUP_SESSION(src), res, &err);
   g_clear_object(&self->cancellable_);
   if (!conn) {
-    EndReport r = self->report_;
-    guint status = soup_message_get_status(self->msg_);
-    if (r.kind == EndReport::Kind::Timeout) {
-      /* keep Timeout */
-    } else if (self->closing_ ||
-               g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-      r.kind = EndReport::Kind::Cancelled;
-    } else if (status >= 300) {
-      r.kind = EndReport::Kind::UpgradeRefused;
-      r.http_status = static_cast<int>(status);
-      const char *phrase = soup_message_get_reason_phrase(self->msg_);
-      r.http_reason = phrase ? phrase : "";
-    } else {
-      r.kind = EndReport::Kind::ConnectFailed;
-      r.tls_error = err && err->domain == G_TLS_ERROR;
-    }
-    if (err && r.kind != EndReport::Kind::UpgradeRefused)
-      r.transport_error = err->message;
+    EndReport r =
+        failed_connect_report(self->report_, self->msg_, err, self->closing_);
     g_clear_error(&err);
     self->end_on_io(r);
     return;

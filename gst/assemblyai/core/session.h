@@ -86,6 +86,15 @@ struct EndReport {
   std::optional<ErrorEvent> error_frame;
 };
 
+/* A WebSocket connect that gave no connection, as an EndReport: a Timeout
+ * already in @report stays; then cancelled (@closing or @err cancelled),
+ * the upgrade refused with @msg's HTTP status, or a failed connect (TLS or
+ * transport). Shared by every WebSocket client of the core. */
+EndReport failed_connect_report(EndReport report,
+                                SoupMessage *msg,
+                                const GError *err,
+                                bool closing);
+
 class SessionListener
 {
  public:
