@@ -331,11 +331,16 @@ GST_START_TEST(test_resume_within_grace)
 GST_END_TEST;
 
 /* After the grace window the session is gone: a new one, with a warning
- * that the agent lost the conversation. */
+ * that the agent lost the conversation. Nothing of the old conversation is
+ * pending in the new one: the result of the old session's tool call is not
+ * sent, and the reply cut by the drop does not keep it unsettled. */
 GST_START_TEST(test_outage_longer_than_grace)
 {
   AgentMachine m = ready_machine();
+  recv(m, kReplyStarted);
+  recv(m, kToolCall);
   m.ended(dropped(), 1000);
+  assert_actions(m.tool_result("c1", "sunny"), "");
   m.retry_due();
   AgentActions a = m.opened(1000 + 30000);
   assert_actions(a, "Warn Send:session.update");
@@ -344,6 +349,7 @@ GST_START_TEST(test_outage_longer_than_grace)
   assert_actions(recv(m, "{\"type\":\"session.ready\",\"session_id\":\"s2\"}"),
                  "Notify");
   fail_unless_equals_string(m.session_id().c_str(), "s2");
+  fail_unless(m.settled());
 }
 GST_END_TEST;
 
@@ -351,7 +357,11 @@ GST_END_TEST;
 GST_START_TEST(test_resume_refused)
 {
   AgentMachine m = ready_machine();
+  recv(m, kReplyStarted);
+  recv(m, kToolCall);
+  recv(m, kDone);
   m.ended(dropped(), 0);
+  assert_actions(m.tool_result("c1", "sunny"), "");
   m.retry_due();
   assert_actions(m.opened(10), "Send:session.resume");
   AgentActions a = recv(m,
@@ -359,6 +369,9 @@ GST_START_TEST(test_resume_refused)
                         "\"session_not_found\",\"message\":\"expired\"}");
   assert_actions(a, "Notify Warn Close Connect");
   assert_actions(m.opened(20), "Send:session.update");
+  assert_actions(recv(m, "{\"type\":\"session.ready\",\"session_id\":\"s2\"}"),
+                 "Notify");
+  fail_unless(m.settled());
 }
 GST_END_TEST;
 

@@ -80,6 +80,7 @@ AgentActions AgentMachine::opened(int64_t now_ms)
             " ms the service keeps a session: the agent does not remember "
             "what was said before.")));
     session_id_.clear();
+    forget_conversation();
   }
   resuming_ = false;
   active_ = wanted_;
@@ -88,10 +89,10 @@ AgentActions AgentMachine::opened(int64_t now_ms)
   return a;
 }
 
-void AgentMachine::send(AgentActions &a, std::string msg)
+void AgentMachine::send(AgentActions &a, std::string msg, bool tool_result)
 {
   if (phase_ != Phase::Ready) {
-    outbox_.push_back(std::move(msg));
+    outbox_.push_back({std::move(msg), tool_result});
     return;
   }
   a.push_back(make(AgentAction::Kind::Send));
@@ -179,9 +180,30 @@ AgentActions AgentMachine::retry_due()
   return {make(AgentAction::Kind::Connect)};
 }
 
+/* The old session is gone for good and a new conversation starts: nothing
+ * of the old one is pending any more. Its tool calls were the old
+ * session's (a result for one would name a call the new session never
+ * made), and a reply or a caller's turn in progress ended with it; left
+ * set, they would keep settled() false and hold EOS for the whole
+ * end-timeout. A reply the application asked for (reply.create) stays. */
+void AgentMachine::forget_conversation()
+{
+  calls_.clear();
+  discarded_.clear();
+  user_speaking_ = false;
+  awaiting_reply_ = false;
+  reply_active_ = false;
+  reply_cut_ = false;
+  awaiting_followup_ = false;
+  outbox_.erase(std::remove_if(outbox_.begin(), outbox_.end(),
+                               [](const Held &h) { return h.tool_result; }),
+                outbox_.end());
+}
+
 void AgentMachine::restart_fresh(AgentActions &a)
 {
   session_id_.clear();
+  forget_conversation();
   lost_at_ms_ = -1;
   resuming_ = false;
   phase_ = Phase::Connecting;
@@ -330,7 +352,7 @@ void AgentMachine::on_ready(AgentActions &a,
   send_changes(a);
   while (!outbox_.empty()) {
     a.push_back(make(AgentAction::Kind::Send));
-    a.back().text = std::move(outbox_.front());
+    a.back().text = std::move(outbox_.front().text);
     outbox_.pop_front();
   }
   while (!pending_.empty()) {
@@ -412,7 +434,7 @@ void AgentMachine::send_answered(AgentActions &a)
   auto it = calls_.begin();
   while (it != calls_.end()) {
     if (it->reply_done && it->result) {
-      send(a, tool_result_message(it->id, *it->result));
+      send(a, tool_result_message(it->id, *it->result), true);
       awaiting_followup_ = true;
       it = calls_.erase(it);
     } else {

@@ -139,7 +139,10 @@ class AgentMachine
     std::optional<std::string> result;
   };
 
-  void send(AgentActions &a, std::string msg);
+  /* @tool_result: the message answers a call of this session (dropped
+   * if the session is lost for good before it goes out). */
+  void send(AgentActions &a, std::string msg, bool tool_result = false);
+  void forget_conversation();
   void give_up(AgentActions &a, AgentProblem p);
   void retry_or_fail(AgentActions &a, AgentProblem p, Retry kind);
   void on_ready(AgentActions &a,
@@ -167,7 +170,11 @@ class AgentMachine
   int64_t lost_at_ms_ = -1;
   unsigned attempt_ = 0;
 
-  std::deque<std::string> outbox_; /* non-audio messages held until ready */
+  struct Held {
+    std::string text;
+    bool tool_result;
+  };
+  std::deque<Held> outbox_; /* non-audio messages held until ready */
   std::deque<std::vector<uint8_t>> pending_;
   size_t pending_bytes_ = 0;
   bool warned_drop_ = false;
