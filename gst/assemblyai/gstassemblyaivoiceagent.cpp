@@ -46,6 +46,13 @@
  * is no session rather than lose audio; live input is held (up to 10 s,
  * the oldest dropped with a warning).
  *
+ * The caller's audio is sent as it comes: GAP events and holes between
+ * buffer timestamps are not filled with silence. On an RTP leg whose phone
+ * stops sending in silence (DTX) or loses packets, the service hears less
+ * silence than there was and may take longer to end the caller's turn:
+ * put `audiorate` in front of PCM input; for G.711, have the far end send
+ * its silence (no DTX).
+ *
  * ## Barge-in
  *
  * When the caller starts speaking during a reply (`input.speech.started`)
@@ -88,6 +95,10 @@
  * as the API requires; if that reply was interrupted they are stale and
  * dropped (with a warning).
  *
+ * The #GstAssemblyAIVoiceAgent::create-reply action signal asks the agent
+ * to speak now (`reply.create`, with optional instructions), e.g. to
+ * prompt a caller who has gone quiet.
+ *
  * ## Connection, credentials and resume
  *
  * For every connection, in this order: a handler of
@@ -108,7 +119,8 @@
  * `session.resume` with a fresh credential: the same session goes on,
  * nothing is said twice, the caller's audio from the outage follows. After
  * the window a new session starts (with a warning that the agent lost the
- * conversation). Each loss is a RESOURCE/READ warning.
+ * conversation). Each loss is a RESOURCE/OPEN_READ_WRITE warning, and so
+ * is the error when the attempts run out.
  *
  * At EOS the line stays open (the service hears silence: at least 2 s, or
  * max-silence + 0.5 s, so it can end the caller's last turn) until that
@@ -206,9 +218,8 @@
  * or echo cancellation, e.g. `webrtcdsp`, so the agent does not hear
  * itself).
  * |[
- * gst-launch-1.0 udpsrc port=5004 \
- *     caps="application/x-rtp,media=audio,encoding-name=PCMU,clock-rate=8000" !
- * \
+ * gst-launch-1.0 udpsrc port=5004 ! \
+ *     application/x-rtp,media=audio,encoding-name=PCMU,clock-rate=8000 ! \
  *     rtpjitterbuffer ! rtppcmudepay ! assemblyaivoiceagent ! \
  *     rtppcmupay ! udpsink host=192.0.2.10 port=5006
  * ]| A telephony leg over RTP: G.711 mu-law in and out at 8 kHz, no
@@ -520,19 +531,24 @@ static gboolean handle_caps(GstAssemblyAIVoiceAgent *self, GstCaps *caps)
   aai::AgentEncoding in;
   if (!input_encoding(caps, &in))
     return FALSE;
+  bool started;
+  aai::AgentEncoding told;
   {
     std::lock_guard<std::mutex> l(p->lock);
-    if (p->conversation) {
-      if (in == p->input)
-        return TRUE;
-      GST_ELEMENT_ERROR(self, STREAM, FORMAT,
-                        ("The caller's audio format changed."),
-                        ("The input format is fixed for a conversation (the "
-                         "service was told %s); keep the caps or restart "
-                         "the pipeline.",
-                         aai::agent_encoding_name(p->input)));
-      return FALSE;
-    }
+    started = p->conversation;
+    told = p->input;
+  }
+  /* Posted with no lock held: a sync bus handler may read properties. */
+  if (started) {
+    if (in == told)
+      return TRUE;
+    GST_ELEMENT_ERROR(self, STREAM, FORMAT,
+                      ("The caller's audio format changed."),
+                      ("The input format is fixed for a conversation (the "
+                       "service was told %s); keep the caps or restart "
+                       "the pipeline.",
+                       aai::agent_encoding_name(told)));
+    return FALSE;
   }
   query_upstream_live(self);
   aai::AgentProps props;
@@ -576,18 +592,21 @@ static GstFlowReturn gst_assemblyai_voice_agent_chain(GstPad *,
   GstSegment seg;
   bool pace, live;
   aai::AgentEncoding in;
+  bool started;
   {
     std::lock_guard<std::mutex> l(p->lock);
-    if (!p->conversation) {
-      gst_buffer_unref(buf);
-      GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("No caps before audio."),
-                        ("Audio arrived before its format was known."));
-      return GST_FLOW_NOT_NEGOTIATED;
-    }
+    started = p->conversation;
     gst_segment_copy_into(&p->segment, &seg);
     live = p->upstream_live;
     pace = p->props.pace && !live;
     in = p->input;
+  }
+  /* Posted with no lock held: a sync bus handler may read properties. */
+  if (!started) {
+    gst_buffer_unref(buf);
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("No caps before audio."),
+                      ("Audio arrived before its format was known."));
+    return GST_FLOW_NOT_NEGOTIATED;
   }
   const int rate = aai::agent_encoding_rate(in);
   const int bps = aai::agent_encoding_bytes_per_sample(in);
