@@ -62,7 +62,7 @@ def main():
     ap.add_argument("--only", default="")
     ap.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     a = ap.parse_args()
-        rows = run(a.build, a.time_scale, a.only)
+    rows = run(a.build, a.time_scale, a.only)
     tag = "long-file-unscaled" if a.time_scale == 1 else "long-file-scaled"
     BEGIN, END = f"<!-- {tag}:begin -->", f"<!-- {tag}:end -->"
 
