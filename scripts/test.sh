@@ -45,7 +45,9 @@ for d in "${dirs[@]}"; do
   # A log left from an earlier run must not be counted again.
   rm -f "$d/meson-logs/testlog.json"
   # -v so the gst-check summary lines reach the output (meson hides them otherwise).
-  meson test -C "$d" --print-errorlogs -v "${extra[@]}" >"$d/test-output.txt" 2>&1 || rc=1
+  dir_rc=0
+  meson test -C "$d" --print-errorlogs -v "${extra[@]}" >"$d/test-output.txt" 2>&1 || dir_rc=1
+  [ $dir_rc -ne 0 ] && rc=1
   # A dir none of whose tests the extra arguments select is not counted
   # (e.g. build-fuzz for "-- protocol").
   if [ -f "$d/meson-logs/testlog.json" ] ||
@@ -54,7 +56,7 @@ for d in "${dirs[@]}"; do
   fi
   grep -E "^ *[0-9]+/[0-9]+ |Checks: |^(Ok|Fail|Expected|Unexpected|Skipped|Timeout):" \
     "$d/test-output.txt" || true
-  if [ $rc -ne 0 ]; then
+  if [ $dir_rc -ne 0 ]; then
     echo "--- failures in $d (full log: $d/test-output.txt) ---"
     grep -E ":[EF]:|FAIL|ERROR|AddressSanitizer|LeakSanitizer|Leaks detected" \
       "$d/test-output.txt" | head -60 || true
