@@ -24,6 +24,6 @@ if [ ! -f build-bench/build.ninja ]; then
   meson setup build-bench --buildtype=debugoptimized -Dbench=enabled \
     -Ddoc=disabled -Dexamples=disabled >/dev/null
 fi
-meson compile -C build-bench gstassemblyai assemblyai-emulator \
+meson compile -C build-bench gstassemblyai assemblyai-emulator:executable \
   aai-bench-plugin aai-bench-relay >/dev/null
 BENCH_ARGS="$*" exec python3 bench/run.py --build build-bench "$@"
