@@ -2,7 +2,8 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* Audio the service takes (DESIGN.md §2): mono S16LE or mu-law, 8-48 kHz. */
+/* Audio the service takes (docs/input-formats.md): mono S16LE or mu-law,
+ * 8-48 kHz. */
 #pragma once
 
 #define ASSEMBLYAI_SINK_CAPS                             \

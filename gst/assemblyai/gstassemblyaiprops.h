@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 /* The one place that defines the properties assemblyaisink and
- * assemblyaitranscriber share (DESIGN.md §2), their defaults and how they
- * map onto aai::Settings. */
+ * assemblyaitranscriber share (both listed in README.md), their defaults
+ * and how they map onto aai::Settings. */
 #pragma once
 
 #include <optional>

@@ -2,8 +2,8 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* Close-code classification (close_codes.h) against the tables of
- * assemblyai-protocol.md §9.1/§9.2: the class decides whether the element
+/* Close-code classification (close_codes.h) against the table of
+ * docs/protocol.md, Close codes: the class decides whether the element
  * retries, and describe_close() is what the user reads in the error. */
 #include <gst/check/gstcheck.h>
 
@@ -15,13 +15,13 @@ using namespace aai;
 
 struct CodeCase {
   int code;
-  const char *reason; /* as the server sends it (§9.1 reason texts) */
+  const char *reason; /* as the server sends it */
   CloseClass klass;
   const char *advice; /* actionable text describe_close() must contain */
 };
 
 static const CodeCase documented[] = {
-    /* §9.1, v3 */
+    /* v3 */
     {1000, "", CloseClass::Normal, "Nothing to do"},
     {1008, "Unauthorized Connection: Missing Authorization header",
      CloseClass::Auth, "ASSEMBLYAI_API_KEY"},
@@ -51,7 +51,7 @@ static const CodeCase documented[] = {
     {1012, "", CloseClass::Retryable, "Start a new session"},
     {1013, "Temporary server condition forced blocking client's request",
      CloseClass::Retryable, "Wait a few seconds"},
-    /* §9.2, legacy SDK codes */
+    /* legacy SDK codes */
     {4000, "Sample rate must be a positive integer", CloseClass::ClientBug,
      "sample rate"},
     {4001, "Not Authorized", CloseClass::Auth, "api-key"},

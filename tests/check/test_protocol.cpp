@@ -3,8 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 /* Server frame parsing and client control messages (protocol.h), against
- * the example frames of assemblyai-protocol.md §5 and every malformed shape
- * a broken or hostile server could send. */
+ * example frames of the service's documentation (docs/protocol.md, Server
+ * messages) and every malformed shape a broken or hostile server could
+ * send. */
 #include <gst/check/gstcheck.h>
 #include <json-glib/json-glib.h>
 
@@ -49,7 +50,7 @@ static void expect_error(const std::string &frame, const char *what)
 
 GST_START_TEST(test_begin_with_configuration)
 {
-  /* §5.1 */
+  /* Begin */
   BeginEvent b = expect_event<BeginEvent>(
       R"({ "type": "Begin", "id": "3207b601-2054-48df-ba77-8784dfcf9fb8", "expires_at": 1772570132,
   "configuration": { "model": "u3-rt-pro", "mode": "balanced", "api_version": "1.0.0" } })");
@@ -109,7 +110,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_turn_partial_non_final_last_word)
 {
-  /* §5.2: Universal-Streaming partial; the trailing word is not final and
+  /* Turn: a Universal-Streaming partial; the trailing word is not final and
    * is not part of transcript. */
   TurnEvent t = expect_event<TurnEvent>(
       R"({ "type": "Turn", "turn_order": 0, "turn_is_formatted": false, "end_of_turn": false,
@@ -148,7 +149,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_turn_end_of_turn_with_utterance_and_language)
 {
-  /* whisper-rt example (§6.4) with language detection; "type" comes last,
+  /* whisper-rt example with language detection; "type" comes last,
    * and utterance is formatted while transcript is not. */
   TurnEvent t = expect_event<TurnEvent>(R"({
 "turn_order" : 0 ,
@@ -190,8 +191,9 @@ GST_END_TEST;
 
 GST_START_TEST(test_turn_formatted)
 {
-  /* The extra formatted end-of-turn message of format_turns=true (§6.2):
-   * punctuated words, utterance "". */
+  /* The extra formatted end-of-turn message of format_turns=true
+   * (docs/protocol.md, What is final when): punctuated words, utterance
+   * "". */
   TurnEvent t = expect_event<TurnEvent>(
       R"({"type":"Turn","turn_order":3,"turn_is_formatted":true,"end_of_turn":true,
 "transcript":"Hi, my name is Sonny.","end_of_turn_confidence":0.957,
@@ -220,7 +222,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_turn_speaker_fields)
 {
-  /* Diarization (§6.5) plus language fields; word speaker is SDK-typed. */
+  /* Diarization plus language fields; word speaker is SDK-typed. */
   TurnEvent t = expect_event<TurnEvent>(
       R"({"type":"Turn","turn_order":7,"turn_is_formatted":false,"end_of_turn":true,
 "transcript":"bonjour","end_of_turn_confidence":0.5,"utterance":"Bonjour.",
@@ -245,7 +247,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_turn_nonspeech_empty_word)
 {
-  /* whisper-rt silence example (§6.4): a word may have empty text. */
+  /* whisper-rt silence example: a word may have empty text. */
   TurnEvent t = expect_event<TurnEvent>(
       R"({"turn_order":1,"turn_is_formatted":false,"end_of_turn":true,"transcript":" silence silence",
 "end_of_turn_confidence":1.0,"words":[{"start":6300,"end":6338,"text":"","confidence":0.0,"word_is_final":true},
@@ -362,7 +364,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_speech_started_with_confidence)
 {
-  /* §5.4 */
+  /* SpeechStarted */
   SpeechStartedEvent s = expect_event<SpeechStartedEvent>(
       R"({ "type": "SpeechStarted", "timestamp": 1216, "confidence": 0.987654 })");
   fail_unless_equals_int64(s.timestamp_ms, 1216);
@@ -383,7 +385,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_termination_with_fields)
 {
-  /* §5.3 */
+  /* Termination */
   TerminationEvent t = expect_event<TerminationEvent>(
       R"({ "type": "Termination", "audio_duration_seconds": 13, "session_duration_seconds": 14 })");
   fail_unless(t.audio_duration_seconds && t.session_duration_seconds);
@@ -418,7 +420,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_error_with_type_and_code)
 {
-  /* §5.5 */
+  /* Error */
   ErrorEvent e = expect_event<ErrorEvent>(
       R"({ "type": "Error", "error_code": 3008, "error": "Session Expired: Maximum session duration exceeded" })");
   fail_unless(e.has_type);
@@ -441,7 +443,7 @@ GST_END_TEST;
 
 GST_START_TEST(test_error_legacy_without_type)
 {
-  /* Both SDKs accept {"error": "..."} with no type (§5.5). */
+  /* Both SDKs accept {"error": "..."} with no type. */
   ErrorEvent e = expect_event<ErrorEvent>(
       R"({"error":"Unauthorized Connection: Missing Authorization header"})");
   fail_if(e.has_type);
@@ -1053,7 +1055,7 @@ static void check_control_message(const std::string &msg, const char *type)
 GST_START_TEST(test_terminate_message)
 {
   const std::string msg = terminate_message();
-  /* Exactly the bytes of §4 (compact). */
+  /* Exactly the documented bytes (compact). */
   fail_unless_equals_string(msg.c_str(), "{\"type\":\"Terminate\"}");
   check_control_message(msg, "Terminate");
 }
@@ -1062,7 +1064,7 @@ GST_END_TEST;
 GST_START_TEST(test_force_endpoint_message)
 {
   const std::string msg = force_endpoint_message();
-  /* Exactly the bytes of §4 (compact). */
+  /* Exactly the documented bytes (compact). */
   fail_unless_equals_string(msg.c_str(), "{\"type\":\"ForceEndpoint\"}");
   check_control_message(msg, "ForceEndpoint");
 }
@@ -1071,7 +1073,7 @@ GST_END_TEST;
 GST_START_TEST(test_keep_alive_message)
 {
   const std::string msg = keep_alive_message();
-  /* Exactly the bytes of §4 (compact). */
+  /* Exactly the documented bytes (compact). */
   fail_unless_equals_string(msg.c_str(), "{\"type\":\"KeepAlive\"}");
   check_control_message(msg, "KeepAlive");
 }

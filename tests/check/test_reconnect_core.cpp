@@ -6,7 +6,7 @@
  * which decides what audio a new session hears again and where on the
  * stream's sample axis it starts, and the reconnect policy
  * (core/reconnect_policy.h), which decides whether an ended session is
- * retried (assemblyai-protocol.md §9) and how long to wait first.
+ * retried (docs/protocol.md, Close codes) and how long to wait first.
  *
  * A session must start on a "whole millisecond" sample so that the
  * service's millisecond word times map back to stream samples exactly; a
@@ -517,7 +517,7 @@ static const EndCase ends[] = {
      "upgrade-refused"},
     /* 1000 without our Terminate: the service ended early; go on. */
     {"1000 unasked", K::Normal, 1000, "", 0, false, Retry::Backoff, "closed"},
-    /* §9.1 */
+    /* v3 codes */
     {"1006", K::Closed, 1006, "", 0, false, Retry::Backoff, "connection-lost"},
     {"1008 auth", K::Closed, 1008,
      "Unauthorized Connection: Missing Authorization header", 0, false,
@@ -555,7 +555,7 @@ static const EndCase ends[] = {
      "closed"},
     {"1012", K::Closed, 1012, "", 0, false, Retry::Backoff, "closed"},
     {"1013", K::Closed, 1013, "", 0, false, Retry::Backoff, "closed"},
-    /* §9.2 legacy */
+    /* legacy SDK codes */
     {"4000", K::Closed, 4000, "", 0, false, Retry::Never, "closed"},
     {"4001", K::Closed, 4001, "Not Authorized", 0, false, Retry::Never,
      "closed"},

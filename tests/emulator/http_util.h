@@ -14,7 +14,7 @@
 namespace aai_emu
 {
 
-/* {"error": msg} (§1.2). */
+/* {"error": msg} (docs/protocol.md, Authentication). */
 std::string json_error_body(const std::string &msg);
 void respond(SoupServerMessage *msg,
              int status,

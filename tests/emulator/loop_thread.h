@@ -4,7 +4,8 @@
  */
 /* A thread running its own GMainContext, for the small network test
  * utilities (TestProxy, TcpRelay): their GIO/libsoup objects are created,
- * used and freed on it, as libsoup requires (toolchain-notes §3). */
+ * used and freed on it, as libsoup requires: its objects may be used only
+ * on the thread whose main context created them. */
 #pragma once
 
 #include <functional>

@@ -44,7 +44,8 @@ bool parse_unit(const std::string &v, double *out)
 }
 
 /* keyterms_prompt is one JSON array of strings; more than 100 terms is an
- * error, terms over 50 characters are ignored (protocol notes §3.2). */
+ * error, terms over 50 characters are ignored (docs/protocol.md, Endpoint and
+ * query parameters). */
 bool parse_keyterms(JsonNode *node,
                     std::vector<std::string> *out,
                     std::string *error)

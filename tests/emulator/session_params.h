@@ -2,7 +2,8 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* Connection query parameters (protocol notes §3) and their validation. */
+/* Connection query parameters (docs/protocol.md, Endpoint and query parameters)
+ * and their validation. */
 #pragma once
 
 #include <cstdint>

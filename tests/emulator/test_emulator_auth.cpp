@@ -2,8 +2,8 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* Auth (§2): raw key, temporary tokens, the token endpoint, KeyPool;
- * token endpoint faults and the token request log. */
+/* Auth (docs/protocol.md, Authentication): raw key, temporary tokens, the token
+ * endpoint, KeyPool; token endpoint faults and the token request log. */
 #include "test_common.h"
 
 using namespace aai_test;
@@ -448,7 +448,7 @@ GST_START_TEST(test_token_reuse_close_mode)
 }
 GST_END_TEST;
 
-/* §2.2: a token minted through KeyPool is used directly on /v3/ws. */
+/* A token minted through KeyPool is used directly on /v3/ws. */
 GST_START_TEST(test_keypool_token_direct)
 {
   Started s;

@@ -2,8 +2,9 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* Query parameters (§3), audio frame rules and pacing (§8), control
- * messages (§4) and server-side endings (inactivity, max duration). */
+/* Query parameters, audio frame rules and pacing, control
+ * messages (docs/protocol.md) and server-side endings (inactivity, max
+ * duration). */
 #include "test_common.h"
 
 using namespace aai_test;

@@ -2,8 +2,9 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* Turn generation from a script: universal-streaming (§6.2), u3-rt-pro
- * (§6.3), whisper-rt (§6.4), language and speaker fields. */
+/* Turn generation from a script: universal-streaming, u3-rt-pro,
+ * whisper-rt (docs/protocol.md, Server messages), language and speaker fields.
+ */
 #include "test_common.h"
 
 using namespace aai_test;

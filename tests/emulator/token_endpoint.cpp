@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 /* Temporary tokens: minting, GET /v3/token and the KeyPool
- * /v1/assemblyai/v3/token (§1.2, §2.2), their injected failures and the
- * request log. */
+ * /v1/assemblyai/v3/token (docs/protocol.md, Authentication), their injected
+ * failures and the request log. */
 #include "emulator_impl.h"
 #include "http_util.h"
 #include "service_clock.h"

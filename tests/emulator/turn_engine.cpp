@@ -14,7 +14,8 @@ namespace
 {
 
 /* whisper-rt reports non-speech tags as bare lowercase words in transcript
- * and words, and keeps the "[Tag]" form only in utterance (§6.4). */
+ * and words, and keeps the "[Tag]" form only in utterance (docs/protocol.md,
+ * Server messages). */
 std::string whisper_raw(const std::string &w)
 {
   std::string s = w;

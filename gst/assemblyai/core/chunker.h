@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 /* Re-chunks PCM into frames of exactly chunk-duration: the service rejects
- * any binary frame outside 50..1000 ms with close 3007 (protocol §8). */
+ * any binary frame outside 50..1000 ms with close 3007 (docs/protocol.md,
+ * Audio). */
 #pragma once
 
 #include <cstddef>

@@ -2,7 +2,7 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* Close-code table (assemblyai-protocol.md §9.1 v3 codes, §9.2 legacy SDK
+/* Close-code table (docs/protocol.md, Close codes: v3 codes, legacy SDK
  * codes, RFC 6455 codes the transport itself produces). The advice strings
  * end up in GStreamer error messages, so they name the element properties a
  * user can change. */
@@ -19,7 +19,7 @@ namespace
 {
 
 /* Case-insensitive substring test: the service is inconsistent about case
- * ("Unauthorized Connection" vs "Unauthorized connection", §9.1). */
+ * ("Unauthorized Connection" vs "Unauthorized connection"). */
 bool contains_ci(const std::string &haystack, const char *needle)
 {
   gchar *h = g_ascii_strdown(haystack.c_str(), -1);
@@ -114,7 +114,7 @@ CloseInfo classify_close(int code, const std::string &reason)
                   "(try again later)",
                   "Wait a few seconds, then start a new session.");
 
-    /* v3 (§9.1) */
+    /* v3 */
     case 1008:
       if (contains_ci(reason, "too many concurrent sessions"))
         return make(code, K::RateLimit,
@@ -171,7 +171,7 @@ CloseInfo classify_close(int code, const std::string &reason)
                   "Use the v3 URL wss://streaming.assemblyai.com/v3/ws (the "
                   "url property).");
 
-    /* Legacy SDK table (§9.2); the v3 docs do not list them, but a proxy or
+    /* Legacy SDK codes; the v3 docs do not list them, but a proxy or
      * an older server may still send them. */
     case 4000:
       return make(code, K::ClientBug, "the sample rate was rejected",

@@ -2,7 +2,7 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* WebSocket close codes of the v3 service (assemblyai-protocol.md §9) and
+/* WebSocket close codes of the v3 service (docs/protocol.md, Close codes) and
  * what a client should do about each. */
 #pragma once
 

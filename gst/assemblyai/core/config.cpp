@@ -3,9 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 /* Settings -> connection URL, validation, and UpdateConfiguration diffs
- * (assemblyai-protocol.md §3 and §4). All URL work goes through GLib's
- * g_uri_* functions and all JSON through json-glib, so escaping and
- * quoting are never done by hand. */
+ * (docs/protocol.md, Endpoint and query parameters; Client messages). All
+ * URL work goes through GLib's g_uri_* functions and all JSON through
+ * json-glib, so escaping and quoting are never done by hand. */
 #include "config.h"
 #include "glib_ptr.h"
 
@@ -109,8 +109,8 @@ const char *bool_str(bool b)
   return b ? "true" : "false";
 }
 
-/* keyterms_prompt travels as one JSON array string (protocol §3.1), and as
- * an array in UpdateConfiguration. */
+/* keyterms_prompt travels as one JSON array string (docs/protocol.md,
+ * Endpoint and query parameters), and as an array in UpdateConfiguration. */
 std::string json_string_array(const std::vector<std::string> &items)
 {
   GObj<JsonBuilder> b(json_builder_new());
@@ -496,7 +496,8 @@ std::string validate(const Settings &s)
           pname("webhook-auth-header-value", "webhook_auth_header_value") +
           " must be set together");
 
-  /* whisper-rt rejects these (protocol §3.2 and §6.4). */
+  /* whisper-rt rejects these (docs/protocol.md, Endpoint and query
+   * parameters). */
   if (s.speech_model && *s.speech_model == "whisper-rt") {
     const std::pair<bool, std::string> unsupported[] = {
         {s.keyterms_prompt.has_value(), pname("keyterms", "keyterms_prompt")},

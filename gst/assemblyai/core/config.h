@@ -5,7 +5,8 @@
 /* Settings of one v3 streaming session: what goes into the connection URL,
  * how it is validated, and which changes can be sent mid-stream as an
  * UpdateConfiguration message. Plain C++ over GLib/json-glib so it can be
- * unit-tested without a pipeline (see assemblyai-protocol.md §3 and §4). */
+ * unit-tested without a pipeline (see docs/protocol.md, Endpoint and query
+ * parameters, and Client messages). */
 #pragma once
 
 #include <optional>
@@ -23,9 +24,10 @@ const char *encoding_wire_name(Encoding e);
 /* Bytes per sample of an encoding (2 for s16le, 1 for mu-law). */
 int encoding_bytes_per_sample(Encoding e);
 
-/* Every connection parameter of protocol §3.2. std::nullopt = "unset": the
- * parameter is not sent and the service applies its (model-specific)
- * default. sample_rate and encoding are always sent. */
+/* Every connection parameter the plugin knows (docs/protocol.md, Endpoint
+ * and query parameters). std::nullopt = "unset": the parameter is not sent
+ * and the service applies its (model-specific) default. sample_rate and
+ * encoding are always sent. */
 struct Settings {
   int sample_rate = 16000;
   Encoding encoding = Encoding::PcmS16le;
@@ -54,7 +56,8 @@ struct Settings {
    * name that collides with a parameter above is a validation error. */
   std::vector<std::pair<std::string, std::string>> extra_params;
 
-  /* Not sent: the client's audio frame size, 50..1000 ms (protocol §8). */
+  /* Not sent: the client's audio frame size, 50..1000 ms (docs/protocol.md,
+   * Audio). */
   int chunk_duration_ms = 50;
 
   bool operator==(const Settings &o) const;

@@ -36,7 +36,8 @@ bool is_proxy_scheme(const char *scheme)
 }
 
 /* The absolute form of @path (relative to the current directory). GIO's
- * file database wants absolute paths (toolchain-notes §3). */
+ * TLS file database wants absolute paths: a relative one fails with
+ * "Unacceptable TLS certificate". */
 std::string absolute_path(const std::string &path)
 {
   GStr abs(g_canonicalize_filename(path.c_str(), nullptr));

@@ -2,8 +2,8 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* Server frame parsing and client control messages (assemblyai-protocol.md
- * §4, §5).
+/* Server frame parsing and client control messages (docs/protocol.md,
+ * Server messages and Client messages).
  *
  * Choices where the protocol doc leaves room (all covered by test_protocol):
  * - Optional fields that are present as JSON null count as absent (the
@@ -508,7 +508,7 @@ ParseResult parse_object(JsonObject *o)
 {
   JsonNode *type_node = json_object_get_member(o, "type");
   if (type_node == nullptr) {
-    /* Legacy shape accepted by both SDKs: {"error": "..."} (§5.5). */
+    /* Legacy shape accepted by both SDKs: {"error": "..."}. */
     JsonNode *e = json_object_get_member(o, "error");
     if (e != nullptr && holds_value_of(e, G_TYPE_STRING)) {
       return run<ErrorEvent>([&](ErrorEvent &ev, std::string &err) {

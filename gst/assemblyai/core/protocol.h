@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 /* Server frames -> typed events, and client control messages -> JSON
- * (assemblyai-protocol.md §4 and §5). No GObject types; parsing never
- * aborts: malformed input yields ParseResult::error. */
+ * (docs/protocol.md, Server messages and Client messages). No GObject types;
+ * parsing never aborts: malformed input yields ParseResult::error. */
 #pragma once
 
 #include <cstdint>

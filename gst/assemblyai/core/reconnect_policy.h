@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 /* When a session that ended unexpectedly is worth another try, and how long
- * to wait first (assemblyai-protocol.md §9: 3005, 3008 and dropped
+ * to wait first (docs/protocol.md, Close codes: 3005, 3008 and dropped
  * connections are transient; rate limits need a pause; credentials and
  * client bugs never get better by retrying). */
 #pragma once

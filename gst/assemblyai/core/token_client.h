@@ -2,9 +2,9 @@
  * Copyright (C) 2026 gst-assemblyai contributors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-/* Mints an AssemblyAI temporary streaming token (assemblyai-protocol.md
- * §1.2): GET <token endpoint>?expires_in_seconds=N[&max_session_duration_
- * seconds=M] with the API key (or, through KeyPool, "Bearer <team
+/* Mints an AssemblyAI temporary streaming token (docs/protocol.md,
+ * Authentication): GET <token endpoint>?expires_in_seconds=N[&max_session_
+ * duration_seconds=M] with the API key (or, through KeyPool, "Bearer <team
  * token>") in Authorization, on the I/O thread, cancellable.
  *
  * Secrets: the credential and the token are never logged and never put in

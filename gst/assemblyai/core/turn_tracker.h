@@ -5,9 +5,9 @@
 /* Turn messages -> what the text outputs show, in service milliseconds.
  *
  * Every Turn message repeats the whole turn so far; its leading words are
- * final and never change (assemblyai-protocol.md §6.2). The word output
- * takes each word once, the first time it is final, and never retracts it.
- * The caption output takes the same words as they become final, or, when
+ * final and never change (docs/protocol.md, What is final when). The word
+ * output takes each word once, the first time it is final, and never retracts
+ * it. The caption output takes the same words as they become final, or, when
  * the service will format the turn (format_turns, or a model whose
  * end-of-turn is formatted), waits for the formatted end of turn so cues
  * carry punctuation and casing. A formatted follow-up Turn with the same

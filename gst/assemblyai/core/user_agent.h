@@ -4,7 +4,7 @@
  */
 /* The one User-Agent of every request we make (WebSocket upgrade, token
  * endpoint), in the SDKs' "AssemblyAI/1.0 (key=name/version)" form
- * (assemblyai-protocol.md §10). */
+ * (docs/protocol.md, Client identification). */
 #pragma once
 
 namespace aai
