@@ -709,7 +709,9 @@ def main():
     ap.add_argument("--quick", action="store_true",
                     help="one repetition, a short sweep and window")
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--sweep", default="50,100,200,500,1000,2000")
+    ap.add_argument("--sweep", default=None,
+                    help="streams per run, e.g. 50,100,500 (default "
+                    "50,100,200,500,1000,2000; --quick: 50,200,500)")
     ap.add_argument("--warmup", type=float, default=10)
     ap.add_argument("--window", type=float, default=20)
     ap.add_argument("--latency-window", type=float, default=30)
@@ -728,11 +730,12 @@ def main():
     args = ap.parse_args()
     if args.quick:
         args.reps = 1
-        args.sweep = "50,200,500"
+        args.sweep = args.sweep or "50,200,500"
         args.window = 10
         args.warmup = 5
         args.latency_window = 15
-    args.sweep = [int(x) for x in str(args.sweep).split(",") if x]
+    args.sweep = [int(x) for x in str(args.sweep or "50,100,200,500,1000,2000")
+                  .split(",") if x]
     b = Bench(args)
     b.clients = [c for c in args.clients.split(",") if c in CLIENTS]
     only = set(x for x in args.only.split(",") if x)
