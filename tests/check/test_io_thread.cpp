@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "core/io_thread.h"
@@ -152,6 +153,63 @@ GST_START_TEST(test_posts_run_in_order)
 }
 GST_END_TEST;
 
+/* post_delayed() runs each task once, on the thread, by deadline and,
+ * for equal deadlines, in posting order: posted from any thread, with an
+ * earlier task posted after a later one (the thread's one timer source is
+ * moved forward), and from a delayed task itself. Tasks still waiting when
+ * the thread stops never run, and what they hold is released. */
+GST_START_TEST(test_delayed_in_deadline_order)
+{
+  std::shared_ptr<IoThread> io = IoThread::acquire();
+  std::mutex m;
+  std::condition_variable cond;
+  std::vector<std::string> seen;
+  bool off_thread = false;
+  auto record = [&](std::string what) {
+    return [&, what, io_ = io.get()]() {
+      std::lock_guard<std::mutex> l(m);
+      if (!io_->on_io_thread())
+        off_thread = true;
+      seen.push_back(what);
+      cond.notify_all();
+    };
+  };
+  /* Deadlines a second apart: the order does not depend on how promptly
+   * a loaded machine runs the thread. */
+  io->post_delayed(3000, record("3000"));
+  io->post_delayed(1000, record("1000")); /* earlier than the one before */
+  run_on(io, [&]() {
+    io->post_delayed(2000, record("2000a"));
+    io->post_delayed(2000, record("2000b"));
+    io->post_delayed(0, record("0"));
+    /* From a delayed task: 20 ms later, a task due long before "1000". */
+    io->post_delayed(20, [&]() { io->post_delayed(10, record("nested")); });
+  });
+  fail_unless(wait_for(m, cond, [&] { return seen.size() == 6; }),
+              "%zu of 6 ran", seen.size());
+  {
+    std::lock_guard<std::mutex> l(m);
+    const std::vector<std::string> want = {"0",     "nested", "1000",
+                                           "2000a", "2000b",  "3000"};
+    for (size_t i = 0; i < want.size(); i++)
+      fail_unless_equals_string(seen[i].c_str(), want[i].c_str());
+    fail_if(off_thread, "a delayed task ran off the I/O thread");
+  }
+
+  /* Pending at the stop: dropped, not run, captures released. */
+  auto token = std::make_shared<int>(7);
+  std::weak_ptr<int> weak = token;
+  bool ran = false;
+  io->post_delayed(60 * 60 * 1000, [token, &ran]() { ran = true; });
+  token.reset();
+  fail_if(weak.expired());
+  run_on(io, []() {});
+  io.reset(); /* the last holder: the thread stops and is joined */
+  fail_unless(weak.expired(), "a dropped task's captures were kept");
+  fail_if(ran);
+}
+GST_END_TEST;
+
 /* Ticks of one interval share a timer: each runs until removed, a tick
  * may remove itself or another, and the others go on. */
 GST_START_TEST(test_ticks)
@@ -242,6 +300,7 @@ static Suite *io_thread_suite(void)
   tcase_add_test(tc, test_pool_grows_when_full);
   tcase_add_test(tc, test_posts_run_in_order);
   tcase_add_test(tc, test_ticks);
+  tcase_add_test(tc, test_delayed_in_deadline_order);
   return s;
 }
 

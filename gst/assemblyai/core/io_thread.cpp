@@ -49,21 +49,6 @@ SoupSession *new_session(GProxyResolver *resolver)
 GMutex pool_lock;
 std::vector<std::weak_ptr<IoThread>> *pool = nullptr;
 
-struct Task {
-  std::function<void()> fn;
-};
-
-gboolean run_task(gpointer data)
-{
-  static_cast<Task *>(data)->fn();
-  return G_SOURCE_REMOVE;
-}
-
-void free_task(gpointer data)
-{
-  delete static_cast<Task *>(data);
-}
-
 /* Holders of a thread, as acquire() weighs them (a snapshot: good enough
  * to spread new holders, never used for lifetime). */
 long holders(const std::shared_ptr<IoThread> &t)
@@ -83,12 +68,15 @@ constexpr long kHoldersPerThread = 128;
 /* Audio posted with post_batched() waits for a thread's next pulse at most
  * this long per open connection of the thread, and never longer than
  * kMaxBatchUs: one walk of the connections' sources then serves every
- * frame of the pulse, so the walks cost about 1.5 % of a core per thread
- * however many streams it carries. Below kMinBatchUs (fewer than five
- * connections) audio goes out at once. */
-constexpr gint64 kBatchUsPerLink = 100;
-constexpr gint64 kMinBatchUs = 500;
-constexpr gint64 kMaxBatchUs = 10000;
+ * frame of the pulse, so the walks cost the same per thread however many
+ * streams it carries. Below kMinBatchUs (fewer than five connections)
+ * audio goes out at once. 20 ms rather than 10: at N = 200 the pulses
+ * were a third of the process's CPU, and halving them took 15-20 % off
+ * (docs/benchmarks.md); a frame that waits 20 ms more is still far inside
+ * the service's own latency. */
+constexpr gint64 kBatchUsPerLink = 400;
+constexpr gint64 kMinBatchUs = 2000;
+constexpr gint64 kMaxBatchUs = 20000;
 
 /* 0: no batching. */
 gint64 batch_window_us(unsigned links)
@@ -111,6 +99,18 @@ struct TaskQueue {
   std::atomic<unsigned> links{0}; /* open connections of the thread */
   GSource *source = nullptr;
 };
+/* What post_delayed() holds: one source for every delayed task of the
+ * thread, ready at the earliest deadline. A GTimeoutSource per task would
+ * put one more source per stream (its rollover timers wait for hours) into
+ * every walk of the context. Guarded by @lock (any thread posts). */
+struct TimerQueue {
+  std::mutex lock;
+  /* By deadline (monotonic us), then by posting order. */
+  std::map<std::pair<gint64, uint64_t>, std::function<void()>> due;
+  uint64_t last_seq = 0;
+  gint64 ready = -1; /* the source's ready time (-1: none) */
+  GSource *source = nullptr;
+};
 /* Callers of add_tick() with one interval: one timer for all. */
 struct TickGroup {
   GSource *timer = nullptr;
@@ -126,6 +126,7 @@ struct IoThread::Loop {
   SoupSession *session = nullptr;
   std::map<std::string, SoupSession *> proxy_sessions;
   TaskQueue queue;
+  TimerQueue timers;
   std::map<unsigned, TickGroup> ticks; /* by interval */
   unsigned last_tick_id = 0;
   GMutex start_lock;
@@ -177,6 +178,40 @@ GSource *new_task_source(TaskQueue *q)
   g_source_set_name(s, "assemblyai-io tasks");
   return s;
 }
+
+/* Runs the delayed tasks that are due, in deadline order; the source is
+ * then set for the next one (from here, where that wakes nobody). */
+gboolean dispatch_timers(GSource *source, GSourceFunc, gpointer)
+{
+  TimerQueue *t = *reinterpret_cast<TimerQueue **>(source + 1);
+  gint64 now = g_get_monotonic_time();
+  std::vector<std::function<void()>> batch;
+  {
+    std::lock_guard<std::mutex> l(t->lock);
+    auto it = t->due.begin();
+    for (; it != t->due.end() && it->first.first <= now; ++it)
+      batch.push_back(std::move(it->second));
+    t->due.erase(t->due.begin(), it);
+    t->ready = t->due.empty() ? -1 : t->due.begin()->first.first;
+    g_source_set_ready_time(source, t->ready);
+  }
+  for (auto &fn : batch)
+    fn();
+  return G_SOURCE_CONTINUE;
+}
+
+GSourceFuncs timer_source_funcs = {nullptr, nullptr, dispatch_timers,
+                                   nullptr, nullptr, nullptr};
+
+GSource *new_timer_source(TimerQueue *t)
+{
+  GSource *s =
+      g_source_new(&timer_source_funcs, sizeof(GSource) + sizeof(TimerQueue *));
+  *reinterpret_cast<TimerQueue **>(s + 1) = t;
+  g_source_set_priority(s, G_PRIORITY_DEFAULT);
+  g_source_set_name(s, "assemblyai-io timers");
+  return s;
+}
 }  // namespace
 
 unsigned IoThread::pool_size()
@@ -226,6 +261,8 @@ IoThread::IoThread() : loop_(new Loop())
   loop_->loop = g_main_loop_new(loop_->context, FALSE);
   loop_->queue.source = new_task_source(&loop_->queue);
   g_source_attach(loop_->queue.source, loop_->context);
+  loop_->timers.source = new_timer_source(&loop_->timers);
+  g_source_attach(loop_->timers.source, loop_->context);
   thread_ = g_thread_new("assemblyai-io", thread_main, loop_);
   /* Wait until the SoupSession exists so callers may post right away. */
   g_mutex_lock(&loop_->start_lock);
@@ -283,6 +320,17 @@ gpointer IoThread::thread_main(gpointer data)
   g_source_destroy(l->queue.source);
   g_source_unref(l->queue.source);
   l->queue.tasks.clear();
+  g_source_destroy(l->timers.source);
+  g_source_unref(l->timers.source);
+  {
+    /* Dropped (as GLib drops the timeouts of a context it frees), outside
+     * the lock: a task's captures may post on their way out. */
+    decltype(l->timers.due) dropped;
+    {
+      std::lock_guard<std::mutex> lk(l->timers.lock);
+      dropped.swap(l->timers.due);
+    }
+  }
   g_main_context_pop_thread_default(l->context);
   g_main_loop_unref(l->loop);
   g_main_context_unref(l->context);
@@ -338,10 +386,17 @@ void IoThread::remove_link()
 
 void IoThread::post_delayed(unsigned delay_ms, std::function<void()> fn)
 {
-  GSource *src = g_timeout_source_new(delay_ms);
-  g_source_set_callback(src, run_task, new Task{std::move(fn)}, free_task);
-  g_source_attach(src, loop_->context);
-  g_source_unref(src);
+  TimerQueue &t = loop_->timers;
+  gint64 deadline =
+      g_get_monotonic_time() + static_cast<gint64>(delay_ms) * 1000;
+  std::lock_guard<std::mutex> l(t.lock);
+  t.due.emplace(std::make_pair(deadline, ++t.last_seq), std::move(fn));
+  /* Only an earlier deadline moves the source (each move wakes the
+   * thread, even from the thread itself). */
+  if (t.ready < 0 || deadline < t.ready) {
+    t.ready = deadline;
+    g_source_set_ready_time(t.source, deadline);
+  }
 }
 
 namespace

@@ -64,8 +64,8 @@ class IoThread
    * soon as the thread gets to it. */
   void post(std::function<void()> fn);
   /* The same for audio, in the same order, but the thread may wait for
-   * more before it wakes: at most 100 us per open connection of the thread
-   * (none below 5 connections, at most 10 ms). A thread with many
+   * more before it wakes: at most 400 us per open connection of the thread
+   * (none below 5 connections, at most 20 ms). A thread with many
    * connections then walks their sources once for many streams' frames
    * instead of once per frame; any earlier wake-up (a socket, a timer, a
    * post()) sends them at once. */
