@@ -243,6 +243,10 @@ std::unique_ptr<Link> Stream::Core::open_link(uint64_t leg,
   p.display_url = redact_url(url);
   p.connect_timeout_ms = props.connect_timeout_ms;
   p.send_timeout_ms = props.send_timeout_ms;
+  p.max_audio_message_bytes = static_cast<size_t>(active.sample_rate) *
+                              encoding_bytes_per_sample(active.encoding) *
+                              kMaxMergedAudioMs / 1000;
+
   p.net = net_options_locked();
   p.headers.emplace_back("User-Agent", kUserAgent);
   /* A token travels in the query (it is single-use and short-lived); a key

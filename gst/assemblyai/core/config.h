@@ -64,6 +64,13 @@ struct Settings {
   bool operator!=(const Settings &o) const { return !(*this == o); }
 };
 
+/* Frames of chunk_duration_ms that are already waiting to be sent (a file
+ * sent faster than real time, a replay) may go out together in one message
+ * of at most this much audio: half the service's limit of 1000 ms, so that
+ * its rounding of a message's duration never matters (docs/protocol.md,
+ * Audio). */
+constexpr int kMaxMergedAudioMs = 500;
+
 /* Checks every range and combination. Returns an empty string when valid,
  * otherwise one sentence per problem (joined with "; ") that names the
  * property/parameter, the value and the allowed range. */

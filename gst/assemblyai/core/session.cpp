@@ -460,13 +460,33 @@ void Session::pump_on_io()
   SoupWebsocketConnection *conn =
       SOUP_WEBSOCKET_CONNECTION(g_object_ref(conn_));
   uint64_t sent = 0;
-  for (const Frame &f : frames) {
+  std::vector<uint8_t> merged;
+  for (size_t i = 0; i < frames.size(); i++) {
+    const Frame &f = frames[i];
     if (conn_ != conn || closing_ ||
         soup_websocket_connection_get_state(conn) != SOUP_WEBSOCKET_STATE_OPEN)
       break;
     if (f.binary) {
-      soup_websocket_connection_send_binary(conn, f.data.data(), f.data.size());
-      sent += f.data.size();
+      /* With the whole frames after it that fit: one message for audio
+       * that is waiting anyway (ConnectParams::max_audio_message_bytes). */
+      size_t end = i + 1, bytes = f.data.size();
+      while (end < frames.size() && frames[end].binary &&
+             bytes + frames[end].data.size() <= params_.max_audio_message_bytes)
+        bytes += frames[end++].data.size();
+      if (end == i + 1) {
+        soup_websocket_connection_send_binary(conn, f.data.data(),
+                                              f.data.size());
+      } else {
+        merged.clear();
+        merged.reserve(bytes);
+        for (size_t k = i; k < end; k++)
+          merged.insert(merged.end(), frames[k].data.begin(),
+                        frames[k].data.end());
+        soup_websocket_connection_send_binary(conn, merged.data(),
+                                              merged.size());
+        i = end - 1;
+      }
+      sent += bytes;
     } else {
       std::string text(f.data.begin(), f.data.end());
       soup_websocket_connection_send_text(conn, text.c_str());

@@ -54,6 +54,14 @@ struct ConnectParams {
    * every send_timeout_ms / 2 (at least 1 s) so an idle link carries
    * traffic that can get stuck. */
   unsigned send_timeout_ms = 0;
+  /* Audio frames that are waiting together when the I/O thread gets to
+   * them (a file sent faster than real time, a replay after a reconnect)
+   * go out as one binary message of at most this many bytes; a frame is
+   * never split. 0: one message per frame. Each message costs a TLS
+   * record, a send() and libsoup's framing whatever its size, so this is
+   * most of the CPU of a file sent as fast as possible (docs/benchmarks.md);
+   * live audio, one frame per wake-up, is never held back for it. */
+  size_t max_audio_message_bytes = 0;
 };
 
 /* How a session ended, for the element to turn into a message or error. */
