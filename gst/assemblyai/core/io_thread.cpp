@@ -169,16 +169,6 @@ gboolean dispatch_tasks(GSource *source, GSourceFunc, gpointer)
 GSourceFuncs task_source_funcs = {prepare_tasks, nullptr, dispatch_tasks,
                                   nullptr,       nullptr, nullptr};
 
-GSource *new_task_source(TaskQueue *q)
-{
-  GSource *s =
-      g_source_new(&task_source_funcs, sizeof(GSource) + sizeof(TaskQueue *));
-  *reinterpret_cast<TaskQueue **>(s + 1) = q;
-  g_source_set_priority(s, G_PRIORITY_DEFAULT);
-  g_source_set_name(s, "assemblyai-io tasks");
-  return s;
-}
-
 /* Runs the delayed tasks that are due, in deadline order; the source is
  * then set for the next one (from here, where that wakes nobody). */
 gboolean dispatch_timers(GSource *source, GSourceFunc, gpointer)
@@ -203,13 +193,15 @@ gboolean dispatch_timers(GSource *source, GSourceFunc, gpointer)
 GSourceFuncs timer_source_funcs = {nullptr, nullptr, dispatch_timers,
                                    nullptr, nullptr, nullptr};
 
-GSource *new_timer_source(TimerQueue *t)
+/* A source of @funcs whose callbacks find @queue right after the GSource
+ * (where they read it). */
+template <typename Queue>
+GSource *new_queue_source(GSourceFuncs *funcs, Queue *queue, const char *name)
 {
-  GSource *s =
-      g_source_new(&timer_source_funcs, sizeof(GSource) + sizeof(TimerQueue *));
-  *reinterpret_cast<TimerQueue **>(s + 1) = t;
+  GSource *s = g_source_new(funcs, sizeof(GSource) + sizeof(Queue *));
+  *reinterpret_cast<Queue **>(s + 1) = queue;
   g_source_set_priority(s, G_PRIORITY_DEFAULT);
-  g_source_set_name(s, "assemblyai-io timers");
+  g_source_set_name(s, name);
   return s;
 }
 }  // namespace
@@ -259,9 +251,11 @@ IoThread::IoThread() : loop_(new Loop())
   g_cond_init(&loop_->start_cond);
   loop_->context = g_main_context_new();
   loop_->loop = g_main_loop_new(loop_->context, FALSE);
-  loop_->queue.source = new_task_source(&loop_->queue);
+  loop_->queue.source = new_queue_source(&task_source_funcs, &loop_->queue,
+                                         "assemblyai-io tasks");
   g_source_attach(loop_->queue.source, loop_->context);
-  loop_->timers.source = new_timer_source(&loop_->timers);
+  loop_->timers.source = new_queue_source(&timer_source_funcs, &loop_->timers,
+                                          "assemblyai-io timers");
   g_source_attach(loop_->timers.source, loop_->context);
   thread_ = g_thread_new("assemblyai-io", thread_main, loop_);
   /* Wait until the SoupSession exists so callers may post right away. */
