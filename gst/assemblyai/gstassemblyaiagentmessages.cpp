@@ -77,6 +77,7 @@ struct Fields {
   const char *operator()(const AgentReplyDone &e)
   {
     str("status", e.status);
+    str("reply-id", e.reply_id);
     return "reply-done";
   }
   const char *operator()(const AgentToolCall &e)

@@ -21,7 +21,8 @@
  *   is fixed for the conversation.
  * - `src` (always): the agent's speech, 24 kHz S16LE by default, or 8 kHz
  *   mu-law / A-law for telephony: chosen by the downstream caps, or by
- *   #GstAssemblyAIVoiceAgent:output-encoding.
+ *   #GstAssemblyAIVoiceAgent:output-encoding (the pad then offers only
+ *   that format).
  * - `user_text_src`, `agent_text_src` (request): `text/x-raw,
  *   format=utf8`, one buffer per final transcript of the caller
  *   (`transcript.user`, timestamped when it arrived) or of the agent
@@ -183,7 +184,8 @@
  * - `assemblyai/agent-reply-started`: `reply-id`
  * - `assemblyai/agent-transcript`: `text`, `reply-id`, `item-id`,
  *   `interrupted` (boolean: cut off by the caller; `text` is what was said)
- * - `assemblyai/agent-reply-done`: `status` (`completed` or `interrupted`)
+ * - `assemblyai/agent-reply-done`: `status` (`completed` or `interrupted`),
+ *   `reply-id` (that of the reply-started it ends; "" if none was seen)
  * - `assemblyai/agent-tool-call`: `call-id`, `name`, `arguments` (JSON
  *   text)
  * - `assemblyai/agent-event`: `type` (an event this version does not know)
@@ -804,6 +806,18 @@ static gboolean gst_assemblyai_voice_agent_src_query(GstPad *pad,
       return TRUE;
     case GST_QUERY_CAPS: {
       GstCaps *caps = gst_pad_get_current_caps(pad);
+      auto *self = GST_ASSEMBLYAI_VOICE_AGENT(parent);
+      if (!caps && pad == self->priv->srcpad) {
+        /* Before the conversation: the one format output-encoding fixes,
+         * so that downstream does not pick another and fail at once. */
+        aai::OutputChoice choice;
+        {
+          std::lock_guard<std::mutex> l(self->priv->lock);
+          choice = self->priv->props.output;
+        }
+        if (choice != aai::OutputChoice::Auto)
+          caps = aai::AgentOutput::caps_for(choose_output(self, choice));
+      }
       if (!caps)
         caps = gst_pad_get_pad_template_caps(pad);
       answer_caps(pad, query, caps);

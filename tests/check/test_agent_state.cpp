@@ -189,9 +189,23 @@ GST_START_TEST(test_reply_plays)
   assert_actions(recv(m, "{\"type\":\"transcript.agent\",\"text\":\"Hi\"}"),
                  "Notify");
   fail_unless(!m.settled());
-  assert_actions(recv(m, kDone), "Notify");
+  AgentActions done = recv(m, kDone);
+  assert_actions(done, "Notify");
+  /* reply.done carries no id: the message names the reply it ends. */
+  const auto *d = std::get_if<AgentReplyDone>(&*done[0].event);
+  fail_unless(d != nullptr);
+  fail_unless_equals_string(d->reply_id.c_str(), "r1");
   fail_unless(m.settled());
   fail_unless_equals_int(m.agent_audio_received(), 3);
+  /* The next reply's id, and an id sent by the service wins. */
+  recv(m, "{\"type\":\"reply.started\",\"reply_id\":\"r2\"}");
+  done = recv(m, kInterrupted);
+  fail_unless_equals_string(
+      std::get<AgentReplyDone>(*done[0].event).reply_id.c_str(), "r2");
+  recv(m, kReplyStarted);
+  done = recv(m, "{\"type\":\"reply.done\",\"reply_id\":\"x\"}");
+  fail_unless_equals_string(
+      std::get<AgentReplyDone>(*done[0].event).reply_id.c_str(), "x");
 }
 GST_END_TEST;
 

@@ -675,12 +675,24 @@ GST_START_TEST(test_mulaw_telephony)
 }
 GST_END_TEST;
 
-/* A-law by the property, whatever downstream would take. */
+/* A-law by the property, whatever downstream would take; before any
+ * caps, the src pad offers only that format. */
 GST_START_TEST(test_alaw_by_property)
 {
   Emu e;
   GstElement *a = agent_element(e);
+  GstPad *src = gst_element_get_static_pad(a, "src");
+  GstCaps *offered = gst_pad_query_caps(src, nullptr);
+  fail_unless(gst_caps_get_size(offered) > 1, "auto offers every format");
+  gst_caps_unref(offered);
   gst_util_set_object_arg(G_OBJECT(a), "output-encoding", "pcma");
+  offered = gst_pad_query_caps(src, nullptr);
+  GstCaps *alaw = gst_caps_from_string(kAlawCaps);
+  fail_unless(gst_caps_is_equal(offered, alaw), "offered %" GST_PTR_FORMAT,
+              offered);
+  gst_caps_unref(alaw);
+  gst_caps_unref(offered);
+  gst_object_unref(src);
   {
     Lockstep ls(e.emu, a, kAlawCaps, caller_g711(true), 8);
     ls.wait_agent("assemblyai/agent-session-ready");

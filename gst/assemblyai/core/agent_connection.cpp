@@ -11,12 +11,6 @@
 namespace aai
 {
 
-namespace
-{
-/* A server that never answers our close frame is cut off after this. */
-constexpr unsigned kCloseGraceMs = 1000;
-}  // namespace
-
 std::shared_ptr<AgentConnection> AgentConnection::create(
     std::shared_ptr<IoThread> io,
     Callbacks callbacks)
@@ -257,21 +251,7 @@ void AgentConnection::shutdown_on_io()
   }
   if (!conn_)
     return;
-  SoupWebsocketState st = soup_websocket_connection_get_state(conn_);
-  if (st == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close(conn_, SOUP_WEBSOCKET_CLOSE_NORMAL,
-                                    nullptr);
-  if (st != SOUP_WEBSOCKET_STATE_CLOSED) {
-    std::weak_ptr<AgentConnection> weak = self_ref_;
-    io_->post_delayed(kCloseGraceMs, [weak]() {
-      auto s = weak.lock();
-      if (s && s->conn_ &&
-          soup_websocket_connection_get_state(s->conn_) !=
-              SOUP_WEBSOCKET_STATE_CLOSED)
-        g_io_stream_close(soup_websocket_connection_get_io_stream(s->conn_),
-                          nullptr, nullptr);
-    });
-  }
+  close_with_grace(*io_, self_ref_, &conn_);
 }
 
 void AgentConnection::end_on_io(EndReport report)

@@ -301,7 +301,7 @@ bool read_event(JsonObject *o,
     ev = e;
   } else if (type == "reply.done") {
     AgentReplyDone e;
-    if (!r.opt("status", e.status))
+    if (!r.opt("status", e.status) || !r.opt("reply_id", e.reply_id))
       return false;
     ev = e;
   } else if (type == "tool.call") {

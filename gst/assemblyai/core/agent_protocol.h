@@ -138,6 +138,10 @@ struct AgentTranscript {
 };
 struct AgentReplyDone {
   std::string status = "completed"; /* "completed" when absent */
+  /* Not on the wire (docs/voice-agent.md): the reply_id of the
+   * reply.started it ends, filled in by AgentMachine; "" if none was
+   * seen. Taken from the event if the service ever sends one. */
+  std::string reply_id;
   bool interrupted() const { return status == "interrupted"; }
 };
 struct AgentToolCall {

@@ -193,6 +193,7 @@ void AgentMachine::forget_conversation()
   user_speaking_ = false;
   awaiting_reply_ = false;
   reply_active_ = false;
+  reply_id_.clear();
   reply_cut_ = false;
   awaiting_followup_ = false;
   outbox_.erase(std::remove_if(outbox_.begin(), outbox_.end(),
@@ -275,7 +276,8 @@ AgentActions AgentMachine::received(const AgentEvent &ev,
   if (std::holds_alternative<AgentUserTranscript>(ev)) {
     user_speaking_ = false;
     awaiting_reply_ = true;
-  } else if (std::holds_alternative<AgentReplyStarted>(ev)) {
+  } else if (const auto *st = std::get_if<AgentReplyStarted>(&ev)) {
+    reply_id_ = st->reply_id;
     reply_active_ = true;
     reply_cut_ = false;
     awaiting_reply_ = false;
@@ -289,8 +291,12 @@ AgentActions AgentMachine::received(const AgentEvent &ev,
     }
     return a; /* too many to notify */
   } else if (const auto *d = std::get_if<AgentReplyDone>(&ev)) {
-    a.push_back(notify(ev, raw));
-    on_reply_done(a, *d);
+    /* Which reply ended: the application pairs it with reply-started. */
+    AgentReplyDone done = *d;
+    if (done.reply_id.empty())
+      done.reply_id = reply_id_;
+    a.push_back(notify(done, raw));
+    on_reply_done(a, done);
     return a;
   } else if (const auto *t = std::get_if<AgentToolCall>(&ev)) {
     Call c;

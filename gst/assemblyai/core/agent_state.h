@@ -185,6 +185,7 @@ class AgentMachine
   bool user_speaking_ = false;
   bool awaiting_reply_ = false;
   bool reply_active_ = false;
+  std::string reply_id_; /* of the last reply.started */
   bool reply_cut_ = false;
   bool awaiting_followup_ = false;
   std::vector<Call> calls_;

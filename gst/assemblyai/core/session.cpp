@@ -16,9 +16,6 @@ namespace aai
 
 namespace
 {
-/* After we send a close frame, a server that never answers must not keep
- * the element waiting: force the socket shut after this long. */
-constexpr unsigned kCloseGraceMs = 1000;
 /* The service closes right after an Error frame; one that does not is
  * closed for it after this long (as the Python SDK closes on Error). */
 constexpr unsigned kErrorCloseGraceMs = 250;
@@ -201,6 +198,31 @@ void Session::start_on_io()
     timeout_source_ = g_source_attach(t, io_->context());
     g_source_unref(t);
   }
+}
+
+/* After we send a close frame, a server that never answers must not keep
+ * the element waiting: the socket is forced shut after this long. */
+constexpr unsigned kCloseGraceMs = 1000;
+
+void close_with_grace(IoThread &io,
+                      std::weak_ptr<void> owner,
+                      SoupWebsocketConnection *const *conn)
+{
+  SoupWebsocketState st = soup_websocket_connection_get_state(*conn);
+  if (st == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close(*conn, SOUP_WEBSOCKET_CLOSE_NORMAL,
+                                    nullptr);
+  if (st == SOUP_WEBSOCKET_STATE_CLOSED)
+    return;
+  io.post_delayed(kCloseGraceMs, [owner, conn]() {
+    /* *conn is the owner's current connection, if the owner lives. */
+    std::shared_ptr<void> alive = owner.lock();
+    SoupWebsocketConnection *c = alive ? *conn : nullptr;
+    if (c &&
+        soup_websocket_connection_get_state(c) != SOUP_WEBSOCKET_STATE_CLOSED)
+      g_io_stream_close(soup_websocket_connection_get_io_stream(c), nullptr,
+                        nullptr);
+  });
 }
 
 EndReport failed_connect_report(EndReport r,
@@ -510,21 +532,7 @@ void Session::shutdown_on_io()
   }
   if (!conn_)
     return;
-  SoupWebsocketState st = soup_websocket_connection_get_state(conn_);
-  if (st == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close(conn_, SOUP_WEBSOCKET_CLOSE_NORMAL,
-                                    nullptr);
-  if (st != SOUP_WEBSOCKET_STATE_CLOSED) {
-    std::weak_ptr<Session> weak = self_ref_;
-    io_->post_delayed(kCloseGraceMs, [weak]() {
-      auto s = weak.lock();
-      if (s && s->conn_ &&
-          soup_websocket_connection_get_state(s->conn_) !=
-              SOUP_WEBSOCKET_STATE_CLOSED)
-        g_io_stream_close(soup_websocket_connection_get_io_stream(s->conn_),
-                          nullptr, nullptr);
-    });
-  }
+  close_with_grace(*io_, self_ref_, &conn_);
 }
 
 void Session::close_after_error_on_io()

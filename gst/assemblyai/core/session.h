@@ -103,6 +103,14 @@ EndReport failed_connect_report(EndReport report,
                                 const GError *err,
                                 bool closing);
 
+/* I/O thread. Closes *@conn (an open or closing WebSocket of @owner)
+ * with 1000, and forces its stream shut if it is not closed within a
+ * second; the forcing re-reads *@conn then, and only while @owner lives.
+ * Shared by every WebSocket client of the core. */
+void close_with_grace(IoThread &io,
+                      std::weak_ptr<void> owner,
+                      SoupWebsocketConnection *const *conn);
+
 class SessionListener
 {
  public:
